@@ -1,0 +1,149 @@
+"""The FastAPI application factory: mounts every context's router, the web UIs and the operational endpoints."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from omniretail import __version__, bootstrap
+from omniretail.config import Settings, get_settings
+from omniretail.identity import api as identity_api
+from omniretail.identity.dependencies import CSRF_COOKIE
+from omniretail.kernel import migrate
+from omniretail.kernel.db import Database
+from omniretail.kernel.errors import DomainError, MalformedRequest, NotFound
+from omniretail.kernel.http import BodyLimitMiddleware, RequestContextMiddleware, problem_response, validation_problem
+from omniretail.kernel.outbox import Dispatcher, Handler
+from omniretail.web import pages as web_pages
+from omniretail.web.templates import STATIC_DIR, render_error
+
+log = logging.getLogger("omniretail.app")
+API_PREFIX = "/api/v1"
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith((API_PREFIX, "/healthz", "/readyz", "/metrics"))
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        if _wants_html(request):
+            return render_error(request, exc)
+        return problem_response(exc, request)
+
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return await domain_error(request, validation_problem(exc))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        error: DomainError
+        if exc.status_code == 404:
+            error = NotFound("No such page or resource")
+        else:
+            error = MalformedRequest(str(exc.detail))
+            error.status = exc.status_code  # type: ignore[misc]
+        return await domain_error(request, error)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        body = {"type": "internal-error", "title": "Something went wrong on our side", "status": 500,
+                "detail": "The error was logged; quote the request id when you report it."}
+        return JSONResponse(body, status_code=500, media_type="application/problem+json")
+
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def _install_operational_routes(app: FastAPI, registry: CollectorRegistry) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> JSONResponse:
+        db: Database = request.app.state.db
+        checks: dict[str, str] = {}
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+            checks["migrations"] = "ok" if migrate.is_current(db.engine) else "pending"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None,
+               handlers: dict[Any, list[Handler]] | None = None, run_dispatcher: bool | None = None) -> FastAPI:
+    """Build the application; the embedded dispatcher thread starts with it unless told otherwise."""
+    settings = settings or get_settings()
+    db = db or Database(settings.effective_database_url)
+    adapters = bootstrap.build_adapters(settings)
+    registry = CollectorRegistry()
+    start_dispatcher = settings.dispatcher_embedded if run_dispatcher is None else run_dispatcher
+    dispatcher = Dispatcher(db, handlers if handlers is not None else bootstrap.build_handlers(),
+                            adapters=adapters, jobs=bootstrap.build_jobs(),
+                            max_attempts=settings.event_max_attempts, lease=timedelta(seconds=60))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        thread = None
+        if start_dispatcher:
+            thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name="dispatcher", daemon=True)
+            thread.start()
+        yield
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    app = FastAPIOffline(title="omniretail", version=__version__, lifespan=lifespan,
+                         openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs",
+                         redoc_url=None,
+                         description="Unified commerce: one catalog, stock figure, customer and order history "
+                                     "across web, app, stores, franchises and marketplaces.")
+    app.state.settings, app.state.db, app.state.adapters = settings, db, adapters
+    app.state.dispatcher = dispatcher
+
+    @app.middleware("http")
+    async def csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        new = getattr(request.state, "new_csrf", None)
+        if new and CSRF_COOKIE not in response.headers.get("set-cookie", ""):
+            response.set_cookie(CSRF_COOKIE, new, httponly=False, samesite="lax", secure=settings.cookie_secure,
+                                max_age=settings.session_days * 86400, path="/")
+        response.headers.setdefault("x-content-type-options", "nosniff")
+        response.headers.setdefault("referrer-policy", "same-origin")
+        return response
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, registry=registry)
+    _install_error_handlers(app)
+    _install_operational_routes(app, registry)
+    app.include_router(identity_api.router, prefix=API_PREFIX)
+    app.include_router(web_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

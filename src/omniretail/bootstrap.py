@@ -1,0 +1,53 @@
+"""The composition root: adapters chosen from settings, and every context's event handlers and jobs merged.
+
+Nothing here runs at import; ``build_adapters`` and ``build_handlers`` are called by the app factory, the
+worker and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from omniretail.config import Settings
+from omniretail.identity import handlers as identity_handlers
+from omniretail.kernel.events import Event
+from omniretail.kernel.jobs import Job
+from omniretail.kernel.mail import Mailer, SmtpMailer
+from omniretail.kernel.outbox import Handler
+
+HANDLER_MODULES = (identity_handlers,)
+
+
+@dataclass
+class Adapters:
+    """The outside world as the handlers and services see it."""
+
+    settings: Settings
+    mailer: Mailer
+
+
+def build_adapters(settings: Settings) -> Adapters:
+    mailer = SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from,
+                        username=settings.smtp_username,
+                        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                        starttls=settings.smtp_starttls)
+    return Adapters(settings=settings, mailer=mailer)
+
+
+def merge_handlers(*registries: dict[type[Event], list[Handler]]) -> dict[type[Event], list[Handler]]:
+    merged: dict[type[Event], list[Handler]] = {}
+    for registry in registries:
+        for event_type, handlers in registry.items():
+            merged.setdefault(event_type, []).extend(handlers)
+    return merged
+
+
+def build_handlers(extra: Iterable[dict[type[Event], list[Handler]]] = ()) -> dict[type[Event], list[Handler]]:
+    """Every context's ``HANDLERS``, plus any extra registries (tests add their own)."""
+    return merge_handlers(*(m.HANDLERS for m in HANDLER_MODULES), *extra)
+
+
+def build_jobs() -> list[Job]:
+    """Every context's periodic jobs."""
+    return []

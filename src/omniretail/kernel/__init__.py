@@ -1,0 +1,1 @@
+"""The shared kernel: value types and infrastructure every context uses, and nothing business-specific."""

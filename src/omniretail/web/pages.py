@@ -1,0 +1,177 @@
+"""The pages of the foundation: storefront home, shopper account forms, back-office and POS sign-in.
+
+Pages call the services directly (never the own HTTP API) inside the request's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from omniretail.identity import service as identity_service
+from omniretail.identity.api import set_session_cookies
+from omniretail.identity.dependencies import (
+    STAFF_COOKIE,
+    OptionalCustomer,
+    OptionalStaff,
+    check_csrf,
+    csrf_token_for,
+)
+from omniretail.identity.models import StaffUser
+from omniretail.identity.rules import LockoutPolicy, Permission
+from omniretail.kernel.deps import SessionDep, SettingsDep
+from omniretail.kernel.errors import DomainError
+from omniretail.kernel.http import client_ip
+from omniretail.web.templates import render
+
+router = APIRouter(include_in_schema=False)
+CsrfChecked = Depends(check_csrf)
+
+
+@router.get("/")
+def storefront_home(request: Request, customer: OptionalCustomer) -> Response:
+    return render(request, "storefront/home.html", {"customer": customer},
+                  preferred_locale=customer.locale if customer else None)
+
+
+@router.get("/account/signin")
+def customer_signin_page(request: Request) -> Response:
+    return render(request, "storefront/signin.html")
+
+
+@router.get("/account/signup")
+def customer_signup_page(request: Request) -> Response:
+    return render(request, "storefront/signup.html")
+
+
+@router.post("/account/signup", dependencies=[CsrfChecked])
+def customer_signup(request: Request, session: SessionDep, settings: SettingsDep,
+                    email: Annotated[str, Form()], password: Annotated[str, Form()],
+                    name: Annotated[str, Form()], locale: Annotated[str, Form()] = "en") -> Response:
+    try:
+        account = identity_service.sign_up_customer(session=session, email=email, password=password, name=name,
+                                                    locale=locale if locale in ("en", "ru", "pl", "lv", "zh") else "en")
+    except DomainError as error:
+        return render(request, "storefront/signup.html", {"error": error, "email": email, "name": name},
+                      status=error.status)
+    raw = identity_service.open_session(session=session, kind=identity_service.CUSTOMER, subject_id=account.id,
+                                        ip=client_ip(request), user_agent=request.headers.get("user-agent"),
+                                        lifetime=timedelta(days=settings.session_days))
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookies(response, kind=identity_service.CUSTOMER, raw=raw, csrf=csrf_token_for(request),
+                        days=settings.session_days, secure=settings.cookie_secure)
+    return response
+
+
+def _form_sign_in(request: Request, session: SessionDep, settings: SettingsDep, *, kind: str, email: str,
+                  password: str, template: str, target: str) -> Response:
+    policy = LockoutPolicy(settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes))
+    result = identity_service.sign_in(session=session, kind=kind, email=email, password=password,
+                                      ip=client_ip(request), policy=policy)
+    if result.account is None:
+        return render(request, template, {"error": result.error, "email": email},
+                      status=result.error.status if result.error else 401)
+    raw = identity_service.open_session(session=session, kind=kind, subject_id=result.account.id,
+                                        ip=client_ip(request), user_agent=request.headers.get("user-agent"),
+                                        lifetime=timedelta(days=settings.session_days))
+    if isinstance(result.account, StaffUser):
+        identity_service.audit(session=session, actor=identity_service.principal_for(result.account),
+                               action="staff.signed_in", target_type="staff", target_id=str(result.account.id),
+                               ip=client_ip(request))
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookies(response, kind=kind, raw=raw, csrf=csrf_token_for(request), days=settings.session_days,
+                        secure=settings.cookie_secure)
+    return response
+
+
+@router.post("/account/signin", dependencies=[CsrfChecked])
+def customer_signin(request: Request, session: SessionDep, settings: SettingsDep,
+                    email: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
+    return _form_sign_in(request, session, settings, kind=identity_service.CUSTOMER, email=email,
+                         password=password, template="storefront/signin.html", target="/")
+
+
+@router.get("/account/reset")
+def reset_page(request: Request, token: str | None = None) -> Response:
+    return render(request, "storefront/reset.html", {"token": token})
+
+
+@router.post("/account/reset", dependencies=[CsrfChecked])
+def reset_submit(request: Request, session: SessionDep, email: Annotated[str | None, Form()] = None,
+                 token: Annotated[str | None, Form()] = None,
+                 password: Annotated[str | None, Form()] = None) -> Response:
+    if token and password:
+        try:
+            identity_service.reset_password(session=session, token=token, password=password)
+        except DomainError as error:
+            return render(request, "storefront/reset.html", {"token": token, "error": error}, status=error.status)
+        return render(request, "storefront/reset.html", {"done": True})
+    if email:
+        identity_service.request_password_reset(session=session, email=email)
+    return render(request, "storefront/reset.html", {"sent": True})
+
+
+@router.post("/account/signout", dependencies=[CsrfChecked])
+def sign_out(request: Request, session: SessionDep) -> Response:
+    for name in ("or_customer", STAFF_COOKIE):
+        raw = request.cookies.get(name)
+        if raw:
+            identity_service.close_session(session=session, raw=raw)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie("or_customer", path="/")
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response
+
+
+# --- back office and POS ----------------------------------------------------------------------------------
+
+@router.get("/admin/login")
+def admin_login_page(request: Request) -> Response:
+    return render(request, "backoffice/login.html", {"area": "admin"})
+
+
+@router.post("/admin/login", dependencies=[CsrfChecked])
+def admin_login(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()],
+                password: Annotated[str, Form()]) -> Response:
+    return _form_sign_in(request, session, settings, kind=identity_service.STAFF, email=email, password=password,
+                         template="backoffice/login.html", target="/admin")
+
+
+@router.get("/admin")
+def admin_home(request: Request, session: SessionDep, staff: OptionalStaff) -> Response:
+    if staff is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    staff_page = (identity_service.list_staff(session=session, actor=staff, cursor=None, limit=50)
+                  if staff.can(Permission.STAFF_MANAGE) else None)
+    audit_page = (identity_service.list_audit(session=session, actor=staff, cursor=None, limit=200)
+                  if staff.can(Permission.AUDIT_READ) else None)
+    return render(request, "backoffice/home.html", {
+        "staff": staff, "people": staff_page.items if staff_page else None,
+        "audit": list(reversed(audit_page.items))[:20] if audit_page else None})
+
+
+@router.get("/admin/staff/{staff_id}")
+def admin_staff_detail(staff_id: uuid.UUID, request: Request, session: SessionDep,
+                       staff: OptionalStaff) -> Response:
+    if staff is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    person = identity_service.get_staff(session=session, actor=staff, staff_id=staff_id)
+    return render(request, "backoffice/staff_detail.html", {"staff": staff, "person": person})
+
+
+@router.get("/pos")
+def pos_home(request: Request, staff: OptionalStaff) -> Response:
+    if staff is None or not staff.can(Permission.POS_SELL):
+        return render(request, "backoffice/login.html", {"area": "pos", "staff": staff})
+    return render(request, "pos/home.html", {"staff": staff})
+
+
+@router.post("/pos/login", dependencies=[CsrfChecked])
+def pos_login(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()],
+              password: Annotated[str, Form()]) -> Response:
+    return _form_sign_in(request, session, settings, kind=identity_service.STAFF, email=email, password=password,
+                         template="backoffice/login.html", target="/pos")
