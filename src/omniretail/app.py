@@ -20,7 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omniretail import __version__, bootstrap
 from omniretail.config import Settings, get_settings
+from omniretail.catalog import api as catalog_api
+from omniretail.channels import api as channels_api
 from omniretail.identity import api as identity_api
+from omniretail.inventory import api as inventory_api
+from omniretail.pricing import api as pricing_api
 from omniretail.identity.dependencies import CSRF_COOKIE
 from omniretail.kernel import migrate
 from omniretail.kernel.db import Database
@@ -143,7 +147,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.add_middleware(RequestContextMiddleware, registry=registry)
     _install_error_handlers(app)
     _install_operational_routes(app, registry)
-    app.include_router(identity_api.router, prefix=API_PREFIX)
+    for router in (identity_api.router, channels_api.router, catalog_api.router, pricing_api.router,
+                   inventory_api.router):
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -15,7 +15,15 @@ from rich.table import Table
 
 from omniretail import bootstrap
 from omniretail.config import get_settings
+from omniretail.catalog import cli as catalog_cli
+from omniretail.catalog import demo as catalog_demo
+from omniretail.channels import cli as channels_cli
+from omniretail.channels import demo as channels_demo
 from omniretail.identity import demo as identity_demo
+from omniretail.inventory import cli as inventory_cli
+from omniretail.inventory import demo as inventory_demo
+from omniretail.pricing import cli as pricing_cli
+from omniretail.pricing import demo as pricing_demo
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role
 from omniretail.kernel import logs, migrate, outbox
@@ -31,6 +39,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(staff_app, name="staff")
 app.add_typer(events_app, name="events")
+for _name, _sub in (("catalog", catalog_cli.app), ("channels", channels_cli.app), ("pricing", pricing_cli.app),
+                    ("inventory", inventory_cli.app)):
+    app.add_typer(_sub, name=_name)
 console = Console()
 err = Console(stderr=True)
 
@@ -45,7 +56,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Apply the database migrations."""
     migrate.upgrade(get_settings().effective_database_url, revision)
     console.print(f"database at [bold]{revision}[/bold]")
@@ -59,7 +70,9 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         if identity_demo.is_loaded(session) and not force:
             console.print("demo data already present; nothing to do")
             return
-        identity_demo.load(session)
+        # Order matters: channels before the catalog publishes to them, prices after products exist.
+        for part in (identity_demo, channels_demo, catalog_demo, pricing_demo, inventory_demo):
+            part.load(session)
     console.print("demo retailer loaded")
 
 

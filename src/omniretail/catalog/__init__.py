@@ -1,0 +1,1 @@
+"""Catalog: products, variants (SKU, barcode), categories, attributes, media, translations, search."""

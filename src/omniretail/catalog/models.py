@@ -1,0 +1,3 @@
+"""Catalog tables."""
+
+from __future__ import annotations

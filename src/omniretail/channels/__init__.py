@@ -1,0 +1,1 @@
+"""Sales channels: web, app, store POS, franchise, marketplace, delivery platform."""

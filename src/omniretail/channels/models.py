@@ -1,0 +1,3 @@
+"""Channels tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Inventory tables."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pricing: price lists per channel and currency, scheduled sale prices, taxes."""

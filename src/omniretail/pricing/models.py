@@ -1,0 +1,3 @@
+"""Pricing tables."""
+
+from __future__ import annotations
