@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from omniretail import bootstrap
 from omniretail.app import create_app
@@ -73,7 +73,8 @@ _databases: dict[str, Database] = {}
 
 
 def _clean(db: Database) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    existing = set(inspect(db.engine).get_table_names())
+    tables = [t.name for t in reversed(metadata.sorted_tables) if t.name in existing]
     with db.engine.begin() as conn:
         if db.is_postgresql:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from omniretail.config import Settings
 from omniretail.catalog import handlers as catalog_handlers
 from omniretail.channels import handlers as channels_handlers
+from omniretail.config import Settings
 from omniretail.identity import handlers as identity_handlers
 from omniretail.inventory import handlers as inventory_handlers
-from omniretail.pricing import handlers as pricing_handlers
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.mail import Mailer, SmtpMailer
 from omniretail.kernel.outbox import Handler
+from omniretail.pricing import handlers as pricing_handlers
 
 HANDLER_MODULES = (identity_handlers, catalog_handlers, channels_handlers, pricing_handlers, inventory_handlers)
 

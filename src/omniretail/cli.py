@@ -14,21 +14,21 @@ from rich.console import Console
 from rich.table import Table
 
 from omniretail import bootstrap
-from omniretail.config import get_settings
 from omniretail.catalog import cli as catalog_cli
 from omniretail.catalog import demo as catalog_demo
 from omniretail.channels import cli as channels_cli
 from omniretail.channels import demo as channels_demo
+from omniretail.config import get_settings
 from omniretail.identity import demo as identity_demo
-from omniretail.inventory import cli as inventory_cli
-from omniretail.inventory import demo as inventory_demo
-from omniretail.pricing import cli as pricing_cli
-from omniretail.pricing import demo as pricing_demo
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role
+from omniretail.inventory import cli as inventory_cli
+from omniretail.inventory import demo as inventory_demo
 from omniretail.kernel import logs, migrate, outbox
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError
+from omniretail.pricing import cli as pricing_cli
+from omniretail.pricing import demo as pricing_demo
 
 app = typer.Typer(help="omniretail: unified commerce platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -70,8 +70,10 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         if identity_demo.is_loaded(session) and not force:
             console.print("demo data already present; nothing to do")
             return
-        # Order matters: channels before the catalog publishes to them, prices after products exist.
-        for part in (identity_demo, channels_demo, catalog_demo, pricing_demo, inventory_demo):
+        # Order matters: stores exist before channels sell from them, products before prices and stock.
+        identity_demo.load(session)
+        inventory_demo.load_locations(session)
+        for part in (channels_demo, catalog_demo, pricing_demo, inventory_demo):
             part.load(session)
     console.print("demo retailer loaded")
 

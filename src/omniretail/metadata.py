@@ -6,9 +6,9 @@ from omniretail.catalog import models as catalog_models
 from omniretail.channels import models as channels_models
 from omniretail.identity import models as identity_models
 from omniretail.inventory import models as inventory_models
-from omniretail.pricing import models as pricing_models
 from omniretail.kernel import jobs, outbox
 from omniretail.kernel.db import Base
+from omniretail.pricing import models as pricing_models
 
 MODEL_MODULES = (outbox, jobs, identity_models, catalog_models, channels_models, pricing_models, inventory_models)
 metadata = Base.metadata

@@ -14,11 +14,11 @@ from omniretail.identity.dependencies import (
     CSRF_COOKIE,
     CUSTOMER_COOKIE,
     STAFF_COOKIE,
+    Allowed,
     CurrentCustomer,
+    CurrentStaff,
     OptionalCustomer,
     OptionalStaff,
-    Allowed,
-    CurrentStaff,
     csrf_token_for,
 )
 from omniretail.identity.models import CustomerAccount, StaffUser

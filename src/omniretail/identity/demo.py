@@ -9,7 +9,7 @@ from omniretail.identity import service as identity_service
 from omniretail.identity.models import StaffUser
 from omniretail.identity.rules import Grant, Role
 
-DEMO_PASSWORD = "demo-retail-2026"
+DEMO_PASSWORD = "demo-retail-2026"  # noqa: S105 - published demo login, printed by make demo
 DEMO_STAFF = (
     ("owner@demo.omniretail.dev", "Olivia Owner", Role.OWNER),
     ("admin@demo.omniretail.dev", "Adam Admin", Role.ADMIN),

@@ -88,7 +88,7 @@ async def current_staff(principal: Annotated[Principal | None, Depends(optional_
     return principal
 
 
-def Allowed(permission: Permission) -> Callable[..., object]:  # noqa: N802 - reads as a type in signatures
+def Allowed(permission: Permission) -> Callable[..., object]:
     """A dependency that returns the caller if their roles carry ``permission`` somewhere."""
 
     async def check(principal: Annotated[Principal, Depends(current_staff)]) -> Principal:

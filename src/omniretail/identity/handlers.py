@@ -5,9 +5,9 @@ from __future__ import annotations
 from omniretail.identity import service as identity_service
 from omniretail.identity.events import PasswordResetRequested
 from omniretail.kernel import i18n
+from omniretail.kernel.events import Event
 from omniretail.kernel.mail import OutgoingMail
 from omniretail.kernel.outbox import Handler, HandlerContext
-from omniretail.kernel.events import Event
 
 
 def send_password_reset(ctx: HandlerContext, event: PasswordResetRequested) -> None:

@@ -34,7 +34,13 @@ from omniretail.identity.rules import Grant, LockoutPolicy, LoginState, Permissi
 from omniretail.kernel import clock, outbox
 from omniretail.kernel.errors import DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from omniretail.kernel.paging import Page, paginate
-from omniretail.kernel.security import burn_password_check, hash_password, new_token, token_hash, verify_password
+from omniretail.kernel.security import (
+    burn_password_check,
+    hash_password,
+    new_token,
+    token_hash,
+    verify_password,
+)
 
 STAFF, CUSTOMER = "staff", "customer"
 IP_FAILURE_LIMIT = 30
@@ -183,13 +189,18 @@ def _ip_throttled(session: Session, ip: str) -> bool:
     return (failures or 0) >= IP_FAILURE_LIMIT
 
 
+def _account_by_email(session: Session, kind: str, email: str) -> StaffUser | CustomerAccount | None:
+    if kind == STAFF:
+        return session.scalar(select(StaffUser).where(StaffUser.email == _normalize_email(email)))
+    return session.scalar(select(CustomerAccount).where(CustomerAccount.email == _normalize_email(email)))
+
+
 def sign_in(*, session: Session, kind: str, email: str, password: str, ip: str,
             policy: LockoutPolicy = LockoutPolicy()) -> SignIn:
     """Check e-mail and password with per-account lockout and per-address throttling."""
     if _ip_throttled(session, ip):
         return SignIn(None, SignInThrottled())
-    model: type[StaffUser] | type[CustomerAccount] = StaffUser if kind == STAFF else CustomerAccount
-    account = session.scalar(select(model).where(model.email == _normalize_email(email)))
+    account = _account_by_email(session, kind, email)
     now = clock.now()
     if account is None or not account.is_active:
         burn_password_check(password)
@@ -226,8 +237,8 @@ def resolve_session(*, session: Session, kind: str, raw: str) -> StaffUser | Cus
     row = session.get(WebSession, token_hash(raw))
     if row is None or row.kind != kind or row.expires_at <= clock.now():
         return None
-    model: type[StaffUser] | type[CustomerAccount] = StaffUser if kind == STAFF else CustomerAccount
-    account = session.get(model, row.subject_id)
+    account: StaffUser | CustomerAccount | None = (
+        session.get(StaffUser, row.subject_id) if kind == STAFF else session.get(CustomerAccount, row.subject_id))
     return account if account is not None and account.is_active else None
 
 

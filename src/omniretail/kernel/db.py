@@ -97,6 +97,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=60, pool_pre_ping=True, pool_timeout=60)
 
 
+def affected(result: Any) -> int:
+    """Rows changed by an UPDATE or DELETE (``Session.execute`` is typed as returning a plain ``Result``)."""
+    return int(result.rowcount)
+
+
 class Database:
     """The engine plus session factories: ``writer`` for read-write work, ``reader`` for read-only."""
 

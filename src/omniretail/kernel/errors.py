@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from omniretail.kernel.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
@@ -28,7 +30,7 @@ class DomainError(Exception):
     """Base of every error a use case raises on purpose."""
 
     type: ClassVar[str] = "error"
-    title: ClassVar[str] = "The request could not be completed"
+    title: ClassVar[str] = N_("The request could not be completed")
     status: ClassVar[int] = 400
     anticipated: ClassVar[bool] = True
 
@@ -55,7 +57,7 @@ class InvalidInput(DomainError):
     """Input was well-formed but breaks a rule (field errors name what and where)."""
 
     type = "validation-error"
-    title = "Some fields are not valid"
+    title = N_("Some fields are not valid")
     status = 422
 
 
@@ -63,13 +65,13 @@ class MalformedRequest(DomainError):
     """The body could not be read at all (not JSON, wrong encoding)."""
 
     type = "malformed-request"
-    title = "The request body could not be read"
+    title = N_("The request body could not be read")
     status = 400
 
 
 class PayloadTooLarge(DomainError):
     type = "payload-too-large"
-    title = "The request body is too large"
+    title = N_("The request body is too large")
     status = 413
 
 
@@ -77,19 +79,19 @@ class NotFound(DomainError):
     """The thing does not exist, or the caller may not know that it exists."""
 
     type = "not-found"
-    title = "Not found"
+    title = N_("Not found")
     status = 404
 
 
 class Conflict(DomainError):
     type = "conflict"
-    title = "The request conflicts with the current state"
+    title = N_("The request conflicts with the current state")
     status = 409
 
 
 class NotAuthenticated(DomainError):
     type = "auth/not-authenticated"
-    title = "Sign-in required"
+    title = N_("Sign-in required")
     status = 401
 
 
@@ -97,11 +99,11 @@ class PermissionDenied(DomainError):
     """Signed in, but this role or location may not do this."""
 
     type = "auth/permission-denied"
-    title = "You may not do this"
+    title = N_("You may not do this")
     status = 403
 
 
 class TooManyRequests(DomainError):
     type = "too-many-requests"
-    title = "Too many attempts; wait and try again"
+    title = N_("Too many attempts; wait and try again")
     status = 429

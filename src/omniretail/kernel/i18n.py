@@ -39,6 +39,11 @@ def translations(locale: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
 def gettext(message: str) -> str:
     return str(translations(current_locale.get()).ugettext(message))
 

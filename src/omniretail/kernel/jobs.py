@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omniretail.kernel import clock
-from omniretail.kernel.db import Base, Database
+from omniretail.kernel.db import Base, Database, affected
 
 log = logging.getLogger("omniretail.jobs")
 
@@ -46,8 +46,8 @@ def _claim(db: Database, job: Job) -> bool:
     with db.transaction() as session:
         insert = pg_insert if db.is_postgresql else sqlite_insert
         session.execute(insert(JobRun).values(name=job.name, next_run_at=now).on_conflict_do_nothing())
-        taken = session.execute(update(JobRun).where(JobRun.name == job.name, JobRun.next_run_at <= now)
-                                .values(next_run_at=now + job.every, last_started_at=now)).rowcount
+        taken = affected(session.execute(update(JobRun).where(JobRun.name == job.name, JobRun.next_run_at <= now)
+                                .values(next_run_at=now + job.every, last_started_at=now)))
     return bool(taken)
 
 

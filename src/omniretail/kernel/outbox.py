@@ -30,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omniretail.kernel import clock, jobs
-from omniretail.kernel.db import Base, Database
+from omniretail.kernel.db import Base, Database, affected
 from omniretail.kernel.events import Event, UnknownEventType, from_payload, to_payload
 from omniretail.kernel.ids import new_id
 
@@ -149,8 +149,9 @@ class Dispatcher:
     def _mark_processed(self, session: Session, key: str, event_id: uuid.UUID) -> bool:
         values = {"handler": key, "event_id": event_id, "processed_at": clock.now()}
         insert = pg_insert if self.db.is_postgresql else sqlite_insert
-        stmt = insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-        return bool(session.execute(stmt).rowcount)
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        stmt = insert(ProcessedEvent).values(**values).on_conflict_do_nothing().returning(ProcessedEvent.event_id)
+        return session.execute(stmt).first() is not None
 
     def deliver(self, claimed: Claimed) -> bool:
         """Run every handler of one event that has not run yet; False if one failed."""
@@ -233,6 +234,5 @@ def replay(session: Session, *, event_ids: Sequence[uuid.UUID] | None = None) ->
     stmt = update(OutboxEvent).where(OutboxEvent.status == DEAD)
     if event_ids is not None:
         stmt = stmt.where(OutboxEvent.id.in_(list(event_ids)))
-    result = session.execute(stmt.values(status=PENDING, attempts=0, available_at=clock.now(),
-                                         claimed_by=None, claimed_until=None))
-    return int(result.rowcount)
+    return affected(session.execute(stmt.values(status=PENDING, attempts=0, available_at=clock.now(),
+                                                claimed_by=None, claimed_until=None)))

@@ -54,4 +54,4 @@ def paginate(session: Session, stmt: Select[Any], id_column: InstrumentedAttribu
     rows = list(session.scalars(stmt.order_by(id_column).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(items=rows, next_cursor=encode_cursor(getattr(rows[-1], "id")) if more and rows else None)
+    return Page(items=rows, next_cursor=encode_cursor(rows[-1].id) if more and rows else None)
