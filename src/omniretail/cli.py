@@ -124,7 +124,11 @@ def dead_letters(replay: Annotated[list[str] | None, typer.Option(help="Event id
             console.print(f"{count} event(s) back in the queue")
             return
         rows = outbox.dead_letters(session, limit=limit)
-    table = Table("id", "type", "attempts", "occurred", "last error")
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=36)
+    table.add_column("type", no_wrap=True)
+    for name in ("attempts", "occurred", "last error"):
+        table.add_column(name)
     for row in rows:
         table.add_row(str(row.id), row.event_type, str(row.attempts), row.occurred_at.isoformat(timespec="seconds"),
                       (row.last_error or "").strip().splitlines()[-1][:80] if row.last_error else "")

@@ -80,10 +80,6 @@ def login(body: LoginRequest, request: Request, response: Response, session: Ses
     raw = identity_service.open_session(session=session, kind=body.kind, subject_id=result.account.id,
                                         ip=client_ip(request), user_agent=request.headers.get("user-agent"),
                                         lifetime=timedelta(days=settings.session_days))
-    if isinstance(result.account, StaffUser):
-        identity_service.audit(session=session, actor=identity_service.principal_for(result.account),
-                               action="staff.signed_in", target_type="staff", target_id=str(result.account.id),
-                               ip=client_ip(request))
     csrf = csrf_token_for(request)
     set_session_cookies(response, kind=body.kind, raw=raw, csrf=csrf, days=settings.session_days,
                         secure=settings.cookie_secure)

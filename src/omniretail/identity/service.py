@@ -220,6 +220,9 @@ def sign_in(*, session: Session, kind: str, email: str, password: str, ip: str,
         return SignIn(None, AccountLocked() if rules.is_locked(state, now) else InvalidCredentials())
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
     session.add(LoginAttempt(ip=ip, succeeded=True))
+    if isinstance(account, StaffUser):
+        audit(session=session, actor=principal_for(account, ip=ip), action="staff.signed_in",
+              target_type="staff", target_id=str(account.id))
     return SignIn(account)
 
 

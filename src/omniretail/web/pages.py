@@ -21,7 +21,6 @@ from omniretail.identity.dependencies import (
     check_csrf,
     csrf_token_for,
 )
-from omniretail.identity.models import StaffUser
 from omniretail.identity.rules import LockoutPolicy, Permission
 from omniretail.kernel.deps import SessionDep, SettingsDep
 from omniretail.kernel.errors import DomainError
@@ -78,10 +77,6 @@ def _form_sign_in(request: Request, session: SessionDep, settings: SettingsDep, 
     raw = identity_service.open_session(session=session, kind=kind, subject_id=result.account.id,
                                         ip=client_ip(request), user_agent=request.headers.get("user-agent"),
                                         lifetime=timedelta(days=settings.session_days))
-    if isinstance(result.account, StaffUser):
-        identity_service.audit(session=session, actor=identity_service.principal_for(result.account),
-                               action="staff.signed_in", target_type="staff", target_id=str(result.account.id),
-                               ip=client_ip(request))
     response = RedirectResponse(target, status_code=303)
     set_session_cookies(response, kind=kind, raw=raw, csrf=csrf_token_for(request), days=settings.session_days,
                         secure=settings.cookie_secure)
