@@ -94,7 +94,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=60, pool_pre_ping=True, pool_timeout=60)
+    return create_engine(url, pool_size=pool_size, max_overflow=60, pool_pre_ping=False, pool_recycle=3600,
+                         pool_timeout=60)
 
 
 def affected(result: Any) -> int:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
-from tests.support.postgres import create_database
 
 from omniretail.kernel import migrate
 from omniretail.metadata import metadata
+from tests.support.postgres import create_database
 
 
 def _assert_schema_matches_models(url: str) -> None:
