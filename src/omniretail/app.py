@@ -19,12 +19,16 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omniretail import __version__, bootstrap
+from omniretail.cart import api as cart_api
 from omniretail.catalog import api as catalog_api
 from omniretail.channels import api as channels_api
 from omniretail.config import Settings, get_settings
+from omniretail.checkout import api as checkout_api
 from omniretail.identity import api as identity_api
 from omniretail.identity.dependencies import CSRF_COOKIE
 from omniretail.inventory import api as inventory_api
+from omniretail.ordering import api as ordering_api
+from omniretail.payments import api as payments_api
 from omniretail.kernel import migrate
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError, MalformedRequest, NotFound
@@ -153,7 +157,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     _install_error_handlers(app)
     _install_operational_routes(app, registry)
     for router in (identity_api.router, channels_api.router, catalog_api.router, pricing_api.router,
-                   inventory_api.router):
+                   inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
+                   ordering_api.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

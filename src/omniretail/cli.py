@@ -14,11 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from omniretail import bootstrap
+from omniretail.cart import cli as cart_cli
 from omniretail.catalog import cli as catalog_cli
 from omniretail.catalog import demo as catalog_demo
 from omniretail.channels import cli as channels_cli
 from omniretail.channels import demo as channels_demo
 from omniretail.config import get_settings
+from omniretail.checkout import cli as checkout_cli
 from omniretail.identity import demo as identity_demo
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role
@@ -27,6 +29,9 @@ from omniretail.inventory import demo as inventory_demo
 from omniretail.kernel import logs, migrate, outbox
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError
+from omniretail.ordering import cli as ordering_cli
+from omniretail.ordering import demo as ordering_demo
+from omniretail.payments import cli as payments_cli
 from omniretail.pricing import cli as pricing_cli
 from omniretail.pricing import demo as pricing_demo
 
@@ -40,7 +45,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(staff_app, name="staff")
 app.add_typer(events_app, name="events")
 for _name, _sub in (("catalog", catalog_cli.app), ("channels", channels_cli.app), ("pricing", pricing_cli.app),
-                    ("inventory", inventory_cli.app)):
+                    ("inventory", inventory_cli.app), ("cart", cart_cli.app), ("checkout", checkout_cli.app),
+                    ("payments", payments_cli.app), ("orders", ordering_cli.app)):
     app.add_typer(_sub, name=_name)
 console = Console()
 err = Console(stderr=True)
@@ -73,7 +79,7 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         # Order matters: stores exist before channels sell from them, products before prices and stock.
         identity_demo.load(session)
         inventory_demo.load_locations(session)
-        for part in (channels_demo, catalog_demo, pricing_demo, inventory_demo):
+        for part in (channels_demo, catalog_demo, pricing_demo, inventory_demo, ordering_demo):
             part.load(session)
     console.print("demo retailer loaded")
 

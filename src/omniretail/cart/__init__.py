@@ -1,0 +1,1 @@
+"""Carts in any channel, for guests and customers."""

@@ -1,0 +1,3 @@
+"""Cart tables."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Checkout: delivery choices, sourcing and the three-step order placement."""

@@ -1,0 +1,3 @@
+"""Checkout tables."""
+
+from __future__ import annotations

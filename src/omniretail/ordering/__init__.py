@@ -1,0 +1,1 @@
+"""Ordering: the order lifecycle, timeline, edits, cancellations and inbound marketplace orders."""

@@ -1,0 +1,3 @@
+"""Ordering tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Payments tables."""
+
+from __future__ import annotations
