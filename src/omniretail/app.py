@@ -22,13 +22,11 @@ from omniretail import __version__, bootstrap
 from omniretail.cart import api as cart_api
 from omniretail.catalog import api as catalog_api
 from omniretail.channels import api as channels_api
-from omniretail.config import Settings, get_settings
 from omniretail.checkout import api as checkout_api
+from omniretail.config import Settings, get_settings
 from omniretail.identity import api as identity_api
 from omniretail.identity.dependencies import CSRF_COOKIE
 from omniretail.inventory import api as inventory_api
-from omniretail.ordering import api as ordering_api
-from omniretail.payments import api as payments_api
 from omniretail.kernel import migrate
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError, MalformedRequest, NotFound
@@ -39,6 +37,8 @@ from omniretail.kernel.http import (
     validation_problem,
 )
 from omniretail.kernel.outbox import Dispatcher, Handler
+from omniretail.ordering import api as ordering_api
+from omniretail.payments import api as payments_api
 from omniretail.pricing import api as pricing_api
 from omniretail.web import pages as web_pages
 from omniretail.web.templates import STATIC_DIR, render_error

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from omniretail.cart import handlers as cart_handlers
 from omniretail.catalog import handlers as catalog_handlers
 from omniretail.channels import handlers as channels_handlers
-from omniretail.config import Settings
 from omniretail.checkout import handlers as checkout_handlers
+from omniretail.config import Settings
 from omniretail.identity import handlers as identity_handlers
 from omniretail.inventory import handlers as inventory_handlers
-from omniretail.ordering import handlers as ordering_handlers
-from omniretail.payments import handlers as payments_handlers
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.mail import Mailer, SmtpMailer
 from omniretail.kernel.outbox import Handler
+from omniretail.ordering import handlers as ordering_handlers
+from omniretail.payments import handlers as payments_handlers
 from omniretail.pricing import handlers as pricing_handlers
 
 HANDLER_MODULES = (identity_handlers, catalog_handlers, channels_handlers, pricing_handlers, inventory_handlers,

@@ -19,8 +19,8 @@ from omniretail.catalog import cli as catalog_cli
 from omniretail.catalog import demo as catalog_demo
 from omniretail.channels import cli as channels_cli
 from omniretail.channels import demo as channels_demo
-from omniretail.config import get_settings
 from omniretail.checkout import cli as checkout_cli
+from omniretail.config import get_settings
 from omniretail.identity import demo as identity_demo
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role

@@ -5,15 +5,15 @@ from __future__ import annotations
 from omniretail.cart import models as cart_models
 from omniretail.catalog import models as catalog_models
 from omniretail.channels import models as channels_models
-from omniretail.identity import models as identity_models
 from omniretail.checkout import models as checkout_models
+from omniretail.identity import models as identity_models
 from omniretail.inventory import models as inventory_models
+from omniretail.kernel import jobs, numbers, outbox
+from omniretail.kernel.db import Base
 from omniretail.ordering import models as ordering_models
 from omniretail.payments import models as payments_models
-from omniretail.kernel import jobs, outbox
-from omniretail.kernel.db import Base
 from omniretail.pricing import models as pricing_models
 
-MODEL_MODULES = (outbox, jobs, identity_models, catalog_models, channels_models, pricing_models, inventory_models,
-                 cart_models, checkout_models, payments_models, ordering_models)
+MODEL_MODULES = (outbox, jobs, numbers, identity_models, catalog_models, channels_models, pricing_models,
+                 inventory_models, cart_models, checkout_models, payments_models, ordering_models)
 metadata = Base.metadata

@@ -122,3 +122,18 @@ def test_a_periodic_job_runs_once_per_interval_whoever_asks(db):
     assert run_due(db, [job]) == 1
 
     assert len(runs) == 2
+
+
+def test_document_numbers_are_unique_and_gapless_under_concurrent_transactions(db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from omniretail.kernel.numbers import next_number
+
+    def take(_: int) -> str:
+        with db.transaction() as session:
+            return next_number(session=session, prefix="W")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(take, range(40)))
+
+    assert sorted(numbers) == [f"W-{n:06d}" for n in range(1, 41)]
