@@ -26,6 +26,7 @@ from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role
 from omniretail.inventory import cli as inventory_cli
 from omniretail.inventory import demo as inventory_demo
+from omniretail.inventory import service as inventory_service
 from omniretail.kernel import logs, migrate, outbox
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError
@@ -79,6 +80,11 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         # Order matters: stores exist before channels sell from them, products before prices and stock.
         identity_demo.load(session)
         inventory_demo.load_locations(session)
+        stores = inventory_service.list_locations(session=session, kinds={"store"})
+        franchise = inventory_service.list_locations(session=session, kinds={"franchise_store"})
+        partner = franchise[0].franchise_partner if franchise else None
+        identity_demo.assign_stores(session, own_store=stores[0].id,
+                                    franchise_stores=[f.id for f in franchise if f.franchise_partner == partner])
         for part in (channels_demo, catalog_demo, pricing_demo, inventory_demo, ordering_demo):
             part.load(session)
     console.print("demo retailer loaded")

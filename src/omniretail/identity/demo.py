@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from omniretail.identity import service as identity_service
-from omniretail.identity.models import StaffUser
+from omniretail.identity.models import StaffGrant, StaffUser
 from omniretail.identity.rules import Grant, Role
 
 DEMO_PASSWORD = "demo-retail-2026"  # noqa: S105 - published demo login, printed by make demo
@@ -25,6 +27,18 @@ DEMO_CUSTOMER = ("anna@example.com", "Anna Bērziņa", "lv")
 
 def is_loaded(session: Session) -> bool:
     return session.scalar(select(StaffUser.id).limit(1)) is not None
+
+
+def assign_stores(session: Session, *, own_store: uuid.UUID, franchise_stores: list[uuid.UUID]) -> None:
+    """Give the store roles their stores once inventory's demo locations exist."""
+    places = {Role.STORE_MANAGER: [own_store], Role.CASHIER: [own_store], Role.FRANCHISE_OWNER: franchise_stores}
+    for email, _name, role in DEMO_STAFF:
+        if role not in places:
+            continue
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if user is not None:
+            user.grants = [StaffGrant(role=role.value, location_id=place) for place in places[role]]
+    session.flush()
 
 
 def load(session: Session) -> None:

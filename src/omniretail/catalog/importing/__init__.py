@@ -1,0 +1,1 @@
+"""Importing and exporting products, variants, prices and translations as CSV or JSON."""

@@ -1,0 +1,1 @@
+"""Catalog search: a portable inverted index (same tables on SQLite and PostgreSQL), typo-tolerant."""

@@ -1,0 +1,134 @@
+"""Writing the search index: one weighted term list and one facet list per product, in every locale.
+
+The product's names, brand, SKUs and barcodes, category names (with their ancestors), attribute values
+and descriptions in all five languages go into one document; a word found in a name weighs more than one
+found in a description. New words join the vocabulary with their deletion keys for typo tolerance.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy import insert as insert_rows
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from omniretail.catalog.content import plain_text
+from omniretail.catalog.models import (
+    Attribute,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductCategory,
+    SearchFacet,
+    SearchFuzzyKey,
+    SearchPosting,
+    SearchTerm,
+)
+from omniretail.catalog.rules import fold
+from omniretail.catalog.search.text import _WORD, MAX_TERM, deletes, index_terms, is_cjk
+
+NAME, CODE, BRAND, CATEGORY, ATTRIBUTE, DESCRIPTION = 10, 8, 6, 3, 3, 1
+_CHUNK = 400
+
+
+def _insert(session: Session) -> type:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert  # type: ignore[return-value]
+
+
+def _displays(text: str, into: dict[str, str]) -> None:
+    for match in _WORD.finditer(text.casefold()):
+        word = match.group()
+        if not is_cjk(word):
+            into.setdefault(fold(word)[:MAX_TERM], word[:120])
+
+
+def reindex(*, session: Session, product_ids: Sequence[uuid.UUID]) -> None:
+    """Rewrite the index entries of these products (deleted products simply vanish from it)."""
+    ids = list(dict.fromkeys(product_ids))
+    for start in range(0, len(ids), _CHUNK):
+        _reindex_chunk(session, ids[start:start + _CHUNK])
+
+
+def _reindex_chunk(session: Session, ids: list[uuid.UUID]) -> None:
+    session.execute(delete(SearchPosting).where(SearchPosting.product_id.in_(ids)))
+    session.execute(delete(SearchFacet).where(SearchFacet.product_id.in_(ids)))
+    products = list(session.scalars(select(Product).where(Product.id.in_(ids))))
+    if not products:
+        return
+    memberships: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for product_id, category_id in session.execute(
+            select(ProductCategory.product_id, ProductCategory.category_id)
+            .where(ProductCategory.product_id.in_(ids))):
+        memberships[product_id].append(category_id)
+    paths = dict(session.execute(select(Category.id, Category.path)).all())
+    category_names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for category_id, name in session.execute(select(CategoryTranslation.category_id, CategoryTranslation.name)):
+        category_names[category_id].append(name)
+    facet_attributes = set(session.scalars(select(Attribute.code).where(Attribute.facet.is_(True))))
+
+    postings: list[dict[str, object]] = []
+    facets: list[dict[str, object]] = []
+    displays: dict[str, str] = {}
+    for product in products:
+        weights: dict[str, int] = {}
+
+        def add(text: str, weight: int, *, weights: dict[str, int] = weights) -> None:
+            for term in index_terms(text):
+                weights[term] = max(weights.get(term, 0), weight)
+
+        product_facets: set[tuple[str, str]] = {("brand", product.brand)}
+        add(product.brand, BRAND)
+        _displays(product.brand, displays)
+        for translation in product.translations:
+            add(translation.name, NAME)
+            _displays(translation.name, displays)
+            add(plain_text(translation.description_html), DESCRIPTION)
+        ancestors: set[uuid.UUID] = set()
+        for category_id in memberships.get(product.id, []):
+            ancestors.update(uuid.UUID(hex=h) for h in paths.get(category_id, "").strip("/").split("/") if h)
+        for category_id in ancestors:
+            product_facets.add(("category", str(category_id)))
+            for name in category_names.get(category_id, []):
+                add(name, CATEGORY)
+        for variant in product.variants:
+            if variant.status != "active":
+                continue
+            add(variant.sku, CODE)
+            weights[fold(variant.sku)[:MAX_TERM]] = CODE
+            if variant.barcode:
+                weights[variant.barcode] = CODE
+            for code, value in variant.attributes.items():
+                add(str(value), ATTRIBUTE)
+                if code in facet_attributes:
+                    product_facets.add((f"attr.{code}", str(value)[:120]))
+        postings += [{"term": t, "product_id": product.id, "weight": w} for t, w in weights.items() if t]
+        facets += [{"product_id": product.id, "name": n, "value": v} for n, v in product_facets]
+    if postings:
+        session.execute(insert_rows(SearchPosting), postings)
+    if facets:
+        session.execute(insert_rows(SearchFacet), facets)
+    _grow_vocabulary(session, {str(p["term"]) for p in postings}, displays)
+
+
+def _grow_vocabulary(session: Session, terms: set[str], displays: dict[str, str]) -> None:
+    known: set[str] = set()
+    ordered = sorted(terms)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        known.update(session.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(chunk))))
+    new = [t for t in ordered if t not in known]
+    if not new:
+        return
+    insert = _insert(session)
+    session.execute(insert(SearchTerm).on_conflict_do_nothing(),
+                    [{"term": t, "display": displays.get(t, t)} for t in new])
+    keys = [{"key": key, "term": t} for t in new if not is_cjk(t) and not re.fullmatch(r"\d+", t) and len(t) >= 4
+            for key in deletes(t)]
+    for start in range(0, len(keys), 2000):
+        session.execute(insert(SearchFuzzyKey).on_conflict_do_nothing(), keys[start:start + 2000])

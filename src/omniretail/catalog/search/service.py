@@ -1,0 +1,275 @@
+"""Searching the catalog: words from any locale, prefixes as the shopper types, misspellings, Chinese
+phrases without spaces, facets and sorting, within what a channel publishes at that channel's prices.
+
+Each query word is expanded to the indexed terms it may mean: itself, the completions of the last word
+(the shopper is still typing it), and, when the word is not in the vocabulary, the terms within its typo
+allowance (found through their deletion keys, then checked by edit distance). A Chinese word that the
+vocabulary lacks falls back to its character bigrams. A product must match every word; its score is the sum
+over words of the best weight it has for that word, discounted for completions and corrections.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from omniretail.catalog.models import (
+    Product,
+    Publication,
+    SearchFacet,
+    SearchFuzzyKey,
+    SearchPosting,
+    SearchTerm,
+    Variant,
+)
+from omniretail.catalog.search.text import (
+    allowed_typos,
+    cjk_bigrams,
+    deletes,
+    edit_distance,
+    is_cjk,
+    query_words,
+    segment,
+    words,
+)
+from omniretail.channels import service as channels_service
+from omniretail.inventory import service as inventory_service
+from omniretail.kernel import clock
+from omniretail.pricing import service as pricing_service
+from omniretail.pricing.rules import PriceQuote, price_band
+
+SORTS = ("relevance", "newest", "price_asc", "price_desc")
+EXACT, PREFIX, FUZZY = 1.0, 0.6, 0.5
+MAX_EXPANSIONS = 40
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet filters: values within a facet are alternatives (OR), facets combine with AND."""
+
+    category_id: uuid.UUID | None = None
+    brands: Sequence[str] = ()
+    attributes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    price_band: str | None = None
+    in_stock_at: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    product_id: uuid.UUID
+    score: float
+    price: PriceQuote | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    corrected: dict[str, str]
+
+
+def _expansions(session: Session, word: str, *, last: bool) -> tuple[dict[str, float], dict[str, str]]:
+    """Terms this word may mean, with their discount, and the correction made (word → term) if any."""
+    found: dict[str, float] = {}
+    if session.scalar(select(SearchTerm.term).where(SearchTerm.term == word)) is not None:
+        found[word] = EXACT
+    if last and (len(word) >= 2 or is_cjk(word)):
+        completions = session.scalars(select(SearchTerm.term).where(SearchTerm.term > word,
+                                                                    SearchTerm.term < word + "\U0010ffff")
+                                      .order_by(SearchTerm.term).limit(MAX_EXPANSIONS))
+        for term in completions:
+            found.setdefault(term, PREFIX)
+    if found or is_cjk(word):
+        return found, {}
+    budget = allowed_typos(word)
+    if budget == 0:
+        return found, {}
+    keys = list(deletes(word) | {word})
+    candidates = set(session.scalars(select(SearchFuzzyKey.term).where(SearchFuzzyKey.key.in_(keys))))
+    candidates |= set(session.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(keys))))
+    ranked = sorted((edit_distance(word, c, budget), c) for c in candidates)
+    corrected = {c: FUZZY for d, c in ranked if d <= budget}
+    return corrected, ({word: ranked[0][1]} if corrected else {})
+
+
+def _groups(session: Session, query: str) -> tuple[list[dict[str, float]], dict[str, str]]:
+    """One group of alternative terms per query word; a product must hold a term of every group."""
+    raw = list(query_words(query))
+    last_open = bool(query) and not query[-1].isspace()
+    groups: list[dict[str, float]] = []
+    corrected: dict[str, str] = {}
+    for index, (word, chinese) in enumerate(raw):
+        last = last_open and index == len(raw) - 1
+        if chinese and len(word) > 1:
+            pieces = segment(word)
+            found = [_expansions(session, piece, last=last and i == len(pieces) - 1)[0]
+                     for i, piece in enumerate(pieces)]
+            # A run the vocabulary segments differently still matches through its character bigrams.
+            groups += found if all(found) else [{b: EXACT} for b in cjk_bigrams(word)]
+            continue
+        expansions, fix = _expansions(session, word, last=last or chinese)
+        groups.append(expansions)
+        corrected.update(fix)
+    return groups, corrected
+
+
+def visible_products(channel_id: uuid.UUID | None) -> Select[uuid.UUID]:
+    stmt = select(Product.id).where(Product.status == "active")
+    if channel_id is not None:
+        now = clock.now()
+        stmt = stmt.where(Product.id.in_(select(Publication.product_id).where(
+            Publication.channel_id == channel_id,
+            or_(Publication.starts_at.is_(None), Publication.starts_at <= now),
+            or_(Publication.ends_at.is_(None), Publication.ends_at > now))))
+    return stmt
+
+
+def _facet_filter(stmt: Select[uuid.UUID], name: str, values: Sequence[str]) -> Select[uuid.UUID]:
+    return stmt.where(Product.id.in_(select(SearchFacet.product_id).where(SearchFacet.name == name,
+                                                                          SearchFacet.value.in_(list(values)))))
+
+
+def cheapest_prices(session: Session, channel_id: uuid.UUID, product_ids: Sequence[uuid.UUID],
+              in_stock: set[uuid.UUID] | None = None) -> dict[uuid.UUID, PriceQuote]:
+    by_product: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for start in range(0, len(product_ids), 500):
+        chunk = list(product_ids[start:start + 500])
+        for variant_id, product_id in session.execute(select(Variant.id, Variant.product_id).where(
+                Variant.product_id.in_(chunk), Variant.status == "active")):
+            if in_stock is None or variant_id in in_stock:
+                by_product[product_id].append(variant_id)
+    variant_ids = [v for vs in by_product.values() for v in vs]
+    quotes = pricing_service.prices_for(session=session, channel_id=channel_id, variant_ids=variant_ids)
+    cheapest: dict[uuid.UUID, PriceQuote] = {}
+    for product_id, vids in by_product.items():
+        priced = [quotes[v] for v in vids if v in quotes]
+        if priced:
+            cheapest[product_id] = min(priced, key=lambda q: q.current.amount_minor)
+    return cheapest
+
+
+def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = None,
+           filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 24,
+           with_facets: bool = True) -> SearchResult:
+    """Products matching ``query`` and the filters, sorted and cut to one page, with facet counts."""
+    filters = filters or Filters()
+    groups, corrected = _groups(session, query)
+    stmt = visible_products(channel_id)
+    discounts: dict[str, float] = {}
+    for group in groups:
+        if not group:
+            return SearchResult([], 0, {}, corrected)
+        stmt = stmt.where(Product.id.in_(select(SearchPosting.product_id).where(
+            SearchPosting.term.in_(list(group)))))
+        for term, discount in group.items():
+            discounts[term] = max(discounts.get(term, 0.0), discount)
+    if filters.category_id is not None:
+        stmt = _facet_filter(stmt, "category", [str(filters.category_id)])
+    if filters.brands:
+        stmt = _facet_filter(stmt, "brand", filters.brands)
+    for code, values in filters.attributes.items():
+        if values:
+            stmt = _facet_filter(stmt, f"attr.{code}", values)
+
+    newest = sort == "newest" or (sort == "relevance" and not groups)
+    ordered = stmt.order_by(Product.created_at.desc(), Product.id.desc()) if newest else stmt
+    needs_prices = channel_id is not None and (filters.price_band or filters.in_stock_at
+                                               or sort in ("price_asc", "price_desc"))
+    if newest and not needs_prices:
+        total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        ids = list(session.scalars(ordered.offset(offset).limit(limit)))
+        matched: list[uuid.UUID] | None = None
+    else:
+        matched = list(session.scalars(ordered))
+        ids = matched
+
+    in_stock = (inventory_service.in_stock_variant_ids(session=session, location_id=filters.in_stock_at)
+                if filters.in_stock_at else None)
+    prices: dict[uuid.UUID, PriceQuote] = {}
+    if channel_id is not None and matched is not None and needs_prices:
+        prices = cheapest_prices(session, channel_id, matched, in_stock)
+        if in_stock is not None or filters.price_band:
+            matched = [p for p in matched if p in prices and (
+                not filters.price_band or price_band(prices[p].current) == filters.price_band)]
+    scores = _scores(session, matched, discounts) if matched is not None and groups else {}
+    if matched is not None:
+        if sort == "price_asc":
+            matched.sort(key=lambda p: prices[p].current.amount_minor if p in prices else 1 << 62)
+        elif sort == "price_desc":
+            matched.sort(key=lambda p: -prices[p].current.amount_minor if p in prices else 1 << 62)
+        elif not newest:
+            matched.sort(key=lambda p: -scores.get(p, 0.0))
+        total = len(matched)
+        ids = matched[offset:offset + limit]
+    if channel_id is not None:
+        missing = [p for p in ids if p not in prices]
+        prices.update(cheapest_prices(session, channel_id, missing) if missing else {})
+    facets = _facets(session, stmt if matched is None else matched) if with_facets else {}
+    if with_facets and channel_id is not None and matched is not None and needs_prices:
+        bands: dict[str, int] = defaultdict(int)
+        for product_id in matched:
+            if product_id in prices:
+                bands[price_band(prices[product_id].current)] += 1
+        facets["price_band"] = dict(sorted(bands.items(), key=lambda kv: int(kv[0].split("-")[0].rstrip("+"))))
+    hits = [Hit(p, scores.get(p, 0.0), prices.get(p)) for p in ids]
+    return SearchResult(hits, total, facets, corrected)
+
+
+def _scores(session: Session, matched: list[uuid.UUID], discounts: Mapping[str, float]) -> dict[uuid.UUID, float]:
+    if not matched or not discounts:
+        return {}
+    wanted = set(matched)
+    best: dict[tuple[uuid.UUID, str], float] = {}
+    stmt = select(SearchPosting.product_id, SearchPosting.term, SearchPosting.weight).where(
+        SearchPosting.term.in_(list(discounts)))
+    for product_id, term, weight in session.execute(stmt):
+        if product_id in wanted:
+            best[(product_id, term)] = weight * discounts[term]
+    scores: dict[uuid.UUID, float] = defaultdict(float)
+    for (product_id, _), score in best.items():
+        scores[product_id] += score
+    return scores
+
+
+def _facets(session: Session, products: Select[uuid.UUID] | list[uuid.UUID]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    chunks: list[Any] = ([products[i:i + 900] for i in range(0, len(products), 900)]
+                         if isinstance(products, list) else [products])
+    for chunk in chunks:
+        condition = SearchFacet.product_id.in_(chunk.subquery().select() if isinstance(chunk, Select) else chunk)
+        stmt = (select(SearchFacet.name, SearchFacet.value, func.count()).where(condition)
+                .group_by(SearchFacet.name, SearchFacet.value))
+        for name, value, count in session.execute(stmt):
+            counts[name][value] = counts[name].get(value, 0) + int(count)
+    return dict(counts)
+
+
+def suggest(*, session: Session, prefix: str, channel_id: uuid.UUID | None = None, limit: int = 8) -> list[str]:
+    """Completions of the word being typed, most common first, as they read in product names."""
+    typed = list(words(prefix))
+    if not typed:
+        return []
+    last = typed[-1]
+    terms = list(session.execute(select(SearchTerm.term, SearchTerm.display).where(
+        SearchTerm.term >= last, SearchTerm.term < last + "\U0010ffff").order_by(SearchTerm.term).limit(200)))
+    if not terms:
+        return []
+    visible = visible_products(channel_id)
+    counts = dict(session.execute(
+        select(SearchPosting.term, func.count()).where(SearchPosting.term.in_([t for t, _ in terms]),
+                                                       SearchPosting.product_id.in_(visible))
+        .group_by(SearchPosting.term)).all())
+    ranked = sorted((t for t in terms if counts.get(t[0])), key=lambda t: (-counts[t[0]], len(t[0]), t[0]))
+    return [display for _, display in ranked[:limit]]
+
+
+def channel_for(session: Session, ref: str | None) -> uuid.UUID | None:
+    """The channel id for a code or id given by a client (None: every channel, staff only)."""
+    return channels_service.find_channel(session=session, ref=ref).id if ref else None

@@ -1,0 +1,529 @@
+"""Catalog use cases: categories, products, variants, texts in five languages, publication, relations.
+
+Every change reindexes the product for search in the same transaction, so a product is findable the
+moment it is committed. Other contexts read the catalog through ``variant_refs``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from omniretail.catalog.content import render_description
+from omniretail.catalog.events import ProductChanged
+from omniretail.catalog.exceptions import (
+    CategoryCycle,
+    CategoryNotFound,
+    CodeTaken,
+    InvalidProduct,
+    ProductNotFound,
+    SkuTaken,
+    VariantNotFound,
+)
+from omniretail.catalog.models import (
+    Attribute,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductCategory,
+    ProductRelation,
+    ProductTranslation,
+    Publication,
+    Variant,
+)
+from omniretail.catalog.rules import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    AttributeKind,
+    ProductStatus,
+    RelationKind,
+    barcode_problem,
+    coerce_attribute,
+    pick,
+    sku_problem,
+    slugify,
+)
+from omniretail.catalog.search import index as search_index
+from omniretail.channels import service as channels_service
+from omniretail.identity import service as identity_service
+from omniretail.identity.rules import Permission, Principal
+from omniretail.kernel import clock
+from omniretail.kernel.errors import FieldError
+from omniretail.kernel.outbox import record
+from omniretail.kernel.paging import Page, paginate
+
+
+@dataclass(frozen=True)
+class ProductText:
+    name: str
+    description: str = ""
+    description_format: str = "html"
+    slug: str | None = None
+
+
+@dataclass(frozen=True)
+class VariantInput:
+    sku: str
+    barcode: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    weight_grams: int = 0
+    length_mm: int = 0
+    width_mm: int = 0
+    height_mm: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class VariantRef:
+    """What other contexts know of a variant."""
+
+    id: uuid.UUID
+    product_id: uuid.UUID
+    sku: str
+    barcode: str | None
+    name: str
+    weight_grams: int
+    status: str
+
+
+def _require(actor: Principal | None) -> None:
+    if actor is not None:
+        identity_service.require(actor, Permission.CATALOG_WRITE)
+
+
+def _changed(session: Session, product: Product) -> None:
+    product.updated_at = clock.now()
+    session.flush()
+    search_index.reindex(session=session, product_ids=[product.id])
+    record(session, ProductChanged(product.id, product.status))
+
+
+# Categories
+
+def _unique_slug(session: Session, model: type[CategoryTranslation] | type[ProductTranslation], locale: str,
+                 wanted: str, owner: uuid.UUID, explicit: bool) -> str:
+    owner_column = model.category_id if model is CategoryTranslation else model.product_id  # type: ignore[union-attr]
+    exact = select(model.slug).where(model.locale == locale, model.slug == wanted, owner_column != owner)
+    if session.scalar(exact) is None:
+        return wanted
+    taken = set(session.scalars(select(model.slug).where(model.locale == locale, model.slug.startswith(wanted),
+                                                         owner_column != owner)))
+    if explicit:
+        raise CodeTaken(f"The slug {wanted!r} is used in {locale}", slug=wanted, locale=locale)
+    n = 2
+    while f"{wanted}-{n}" in taken:
+        n += 1
+    return f"{wanted}-{n}"
+
+
+def _check_names(names: Mapping[str, str], where: str) -> None:
+    errors = [FieldError(("body", where, loc), "unsupported locale") for loc in names if loc not in LOCALES]
+    if not names.get(DEFAULT_LOCALE, "").strip():
+        errors.append(FieldError(("body", where, DEFAULT_LOCALE), "the default locale's text is required"))
+    if errors:
+        raise InvalidProduct(errors=errors)
+
+
+def create_category(*, session: Session, actor: Principal | None, code: str, names: Mapping[str, str],
+                    parent_id: uuid.UUID | None = None, position: int = 0,
+                    slugs: Mapping[str, str] | None = None) -> Category:
+    """Add a category under ``parent_id`` (None: a top-level category)."""
+    _require(actor)
+    _check_names(names, "names")
+    if session.scalar(select(Category.id).where(Category.code == code)) is not None:
+        raise CodeTaken(f"A category with code {code!r} exists", code=code)
+    parent = get_category(session=session, category_id=parent_id) if parent_id else None
+    category = Category(code=code, parent_id=parent_id, position=position, depth=parent.depth + 1 if parent else 0,
+                        path="")
+    session.add(category)
+    session.flush()
+    category.path = f"{parent.path}{category.id.hex}/" if parent else f"{category.id.hex}/"
+    _set_category_names(session, category, names, slugs or {})
+    session.flush()
+    return category
+
+
+def _set_category_names(session: Session, category: Category, names: Mapping[str, str],
+                        slugs: Mapping[str, str]) -> None:
+    existing = {t.locale: t for t in category.translations}
+    for locale, name in names.items():
+        wanted = slugs.get(locale) or slugify(name)
+        slug = _unique_slug(session, CategoryTranslation, locale, wanted, category.id, locale in slugs)
+        if locale in existing:
+            existing[locale].name, existing[locale].slug = name, slug
+        else:
+            category.translations.append(CategoryTranslation(locale=locale, name=name, slug=slug))
+
+
+def update_category(*, session: Session, actor: Principal | None, category_id: uuid.UUID,
+                    names: Mapping[str, str] | None = None, parent_id: uuid.UUID | None = None,
+                    move: bool = False, position: int | None = None) -> Category:
+    """Rename, reorder or move a category (``move=True`` with ``parent_id=None`` makes it top-level)."""
+    _require(actor)
+    category = get_category(session=session, category_id=category_id)
+    if names is not None:
+        _check_names({**{t.locale: t.name for t in category.translations}, **names}, "names")
+        _set_category_names(session, category, names, {})
+    if position is not None:
+        category.position = position
+    if move:
+        parent = get_category(session=session, category_id=parent_id) if parent_id else None
+        if parent is not None and parent.path.startswith(category.path):
+            raise CategoryCycle(f"{parent.code} is inside {category.code}")
+        old_path, old_depth = category.path, category.depth
+        category.parent_id = parent_id
+        category.path = f"{parent.path if parent else ''}{category.id.hex}/"
+        category.depth = parent.depth + 1 if parent else 0
+        for child in session.scalars(select(Category).where(Category.path.startswith(old_path),
+                                                            Category.id != category.id)):
+            child.path = category.path + child.path[len(old_path):]
+            child.depth = child.depth - old_depth + category.depth
+    session.flush()
+    return category
+
+
+def get_category(*, session: Session, category_id: uuid.UUID | None) -> Category:
+    """One category."""
+    category = session.get(Category, category_id) if category_id else None
+    if category is None:
+        raise CategoryNotFound(f"No category {category_id}")
+    return category
+
+
+def list_categories(*, session: Session) -> list[Category]:
+    """The whole tree, parents before children, siblings by position."""
+    categories = list(session.scalars(select(Category)))
+    by_id = {c.id: c for c in categories}
+
+    def key(category: Category) -> list[tuple[int, str]]:
+        chain = [by_id[uuid.UUID(hex=h)] for h in category.path.strip("/").split("/") if uuid.UUID(hex=h) in by_id]
+        return [(c.position, c.code) for c in chain]
+
+    return sorted(categories, key=key)
+
+
+def breadcrumbs(*, session: Session, category_id: uuid.UUID, locale: str) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, name, slug) from the root down to the category, in ``locale`` with fallback."""
+    category = get_category(session=session, category_id=category_id)
+    ids = [uuid.UUID(hex=h) for h in category.path.strip("/").split("/")]
+    chain = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}
+    crumbs = []
+    for cid in ids:
+        names = {t.locale: t.name for t in chain[cid].translations}
+        slugs = {t.locale: t.slug for t in chain[cid].translations}
+        crumbs.append((cid, pick(names, locale), pick(slugs, locale)))
+    return crumbs
+
+
+def subtree_ids(*, session: Session, category_id: uuid.UUID) -> list[uuid.UUID]:
+    """The category and every category below it."""
+    category = get_category(session=session, category_id=category_id)
+    return list(session.scalars(select(Category.id).where(Category.path.startswith(category.path))))
+
+
+# Attributes
+
+def define_attribute(*, session: Session, actor: Principal | None, code: str, kind: str,
+                     labels: Mapping[str, str], unit: str | None = None, facet: bool = True) -> Attribute:
+    """Declare a typed variant attribute (shade, size, volume_ml...)."""
+    _require(actor)
+    if kind not in set(AttributeKind):
+        raise InvalidProduct(errors=[FieldError(("body", "kind"), f"one of {', '.join(AttributeKind)}")])
+    attribute = session.scalar(select(Attribute).where(Attribute.code == code))
+    if attribute is None:
+        attribute = Attribute(code=code, kind=kind, labels=dict(labels), unit=unit, facet=facet)
+        session.add(attribute)
+    else:
+        attribute.kind, attribute.labels, attribute.unit, attribute.facet = kind, dict(labels), unit, facet
+    session.flush()
+    return attribute
+
+
+def list_attributes(*, session: Session) -> list[Attribute]:
+    """Every attribute definition."""
+    return list(session.scalars(select(Attribute).order_by(Attribute.code)))
+
+
+# Products and variants
+
+def _variant_errors(session: Session, spec: VariantInput, where: tuple[str | int, ...], kinds: Mapping[str, str],
+                    exclude: uuid.UUID | None = None) -> tuple[list[FieldError], dict[str, Any]]:
+    errors: list[FieldError] = []
+    if (problem := sku_problem(spec.sku)) is not None:
+        errors.append(FieldError((*where, "sku"), problem))
+    if spec.barcode and (problem := barcode_problem(spec.barcode)) is not None:
+        errors.append(FieldError((*where, "barcode"), problem))
+    attributes: dict[str, Any] = {}
+    for code, value in spec.attributes.items():
+        if code not in kinds:
+            errors.append(FieldError((*where, "attributes", code), "unknown attribute"))
+            continue
+        coerced, problem = coerce_attribute(kinds[code], value)
+        if problem:
+            errors.append(FieldError((*where, "attributes", code), problem))
+        attributes[code] = coerced
+    for name in ("weight_grams", "length_mm", "width_mm", "height_mm"):
+        if getattr(spec, name) < 0:
+            errors.append(FieldError((*where, name), "cannot be negative"))
+    if not errors:
+        clash = select(Variant.sku).where((Variant.sku == spec.sku) | (
+            (Variant.barcode == spec.barcode) if spec.barcode else False))
+        if exclude is not None:
+            clash = clash.where(Variant.id != exclude)
+        if (taken := session.scalar(clash)) is not None:
+            raise SkuTaken(f"SKU or barcode already used by {taken}", sku=spec.sku)
+    return errors, attributes
+
+
+def attribute_kinds(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Attribute.code, Attribute.kind)).all())
+
+
+def _set_texts(session: Session, product: Product, texts: Mapping[str, ProductText]) -> None:
+    existing = {t.locale: t for t in product.translations}
+    for locale, text in texts.items():
+        slug = _unique_slug(session, ProductTranslation, locale, text.slug or slugify(text.name), product.id,
+                            text.slug is not None)
+        html = render_description(text.description, fmt=text.description_format)
+        if locale in existing:
+            row = existing[locale]
+            row.name, row.slug, row.description_html = text.name, slug, html
+        else:
+            product.translations.append(ProductTranslation(locale=locale, name=text.name, slug=slug,
+                                                           description_html=html))
+
+
+def _set_categories(session: Session, product: Product, category_ids: Sequence[uuid.UUID]) -> None:
+    known = set(session.scalars(select(Category.id).where(Category.id.in_(list(category_ids)))))
+    missing = [FieldError(("body", "category_ids", i), "unknown category")
+               for i, cid in enumerate(category_ids) if cid not in known]
+    if missing:
+        raise InvalidProduct(errors=missing)
+    session.execute(delete(ProductCategory).where(ProductCategory.product_id == product.id))
+    for cid in dict.fromkeys(category_ids):
+        last = session.scalar(select(func.max(ProductCategory.position)).where(ProductCategory.category_id == cid))
+        session.add(ProductCategory(product_id=product.id, category_id=cid, position=(last or 0) + 1))
+
+
+def create_product(*, session: Session, actor: Principal | None, code: str, brand: str,
+                   texts: Mapping[str, ProductText], variants: Sequence[VariantInput] = (),
+                   category_ids: Sequence[uuid.UUID] = (), status: str = ProductStatus.DRAFT,
+                   tax_class: str = "standard", reindex: bool = True) -> Product:
+    """Add a product with its texts, variants and categories."""
+    _require(actor)
+    _check_names({loc: t.name for loc, t in texts.items()}, "texts")
+    if status not in set(ProductStatus):
+        raise InvalidProduct(errors=[FieldError(("body", "status"), f"one of {', '.join(ProductStatus)}")])
+    if session.scalar(select(Product.id).where(Product.code == code)) is not None:
+        raise CodeTaken(f"A product with code {code!r} exists", code=code)
+    kinds = attribute_kinds(session)
+    checked = [_variant_errors(session, spec, ("body", "variants", i), kinds) for i, spec in enumerate(variants)]
+    errors = [e for errs, _ in checked for e in errs]
+    skus = [v.sku for v in variants]
+    errors += [FieldError(("body", "variants", i, "sku"), "repeated in this product")
+               for i, sku in enumerate(skus) if sku in skus[:i]]
+    if errors:
+        raise InvalidProduct(errors=errors)
+    product = Product(code=code, brand=brand, status=status, tax_class=tax_class, updated_at=clock.now())
+    session.add(product)
+    session.flush()
+    _set_texts(session, product, texts)
+    for spec, (_, attributes) in zip(variants, checked, strict=True):
+        product.variants.append(_new_variant(product, spec, attributes))
+    _set_categories(session, product, category_ids)
+    if reindex:
+        _changed(session, product)
+    identity_service.audit(session=session, actor=actor, action="catalog.product.create", target_type="product",
+                           target_id=str(product.id)) if actor else None
+    return product
+
+
+def _new_variant(product: Product, spec: VariantInput, attributes: dict[str, Any]) -> Variant:
+    return Variant(product_id=product.id, sku=spec.sku, barcode=spec.barcode or None, attributes=attributes,
+                   position=spec.position, status="active", weight_grams=spec.weight_grams,
+                   length_mm=spec.length_mm, width_mm=spec.width_mm, height_mm=spec.height_mm)
+
+
+def update_product(*, session: Session, actor: Principal | None, product_id: uuid.UUID,
+                   brand: str | None = None, status: str | None = None,
+                   texts: Mapping[str, ProductText] | None = None,
+                   category_ids: Sequence[uuid.UUID] | None = None, reindex: bool = True) -> Product:
+    """Change a product's brand, status, texts (per locale) or categories."""
+    _require(actor)
+    product = get_product(session=session, product_id=product_id)
+    if status is not None and status not in set(ProductStatus):
+        raise InvalidProduct(errors=[FieldError(("body", "status"), f"one of {', '.join(ProductStatus)}")])
+    if texts is not None:
+        merged = {t.locale: t.name for t in product.translations} | {loc: t.name for loc, t in texts.items()}
+        _check_names(merged, "texts")
+        _set_texts(session, product, texts)
+    if brand is not None:
+        product.brand = brand
+    if status is not None:
+        product.status = status
+    if category_ids is not None:
+        _set_categories(session, product, category_ids)
+    if reindex:
+        _changed(session, product)
+    if actor:
+        identity_service.audit(session=session, actor=actor, action="catalog.product.update",
+                               target_type="product", target_id=str(product.id))
+    return product
+
+
+def add_variant(*, session: Session, actor: Principal | None, product_id: uuid.UUID, spec: VariantInput) -> Variant:
+    """Add a variant (a shade, a size) to a product."""
+    _require(actor)
+    product = get_product(session=session, product_id=product_id)
+    errors, attributes = _variant_errors(session, spec, ("body",), attribute_kinds(session))
+    if errors:
+        raise InvalidProduct(errors=errors)
+    variant = _new_variant(product, spec, attributes)
+    product.variants.append(variant)
+    _changed(session, product)
+    return variant
+
+
+def update_variant(*, session: Session, actor: Principal | None, variant_id: uuid.UUID,
+                   changes: Mapping[str, Any]) -> Variant:
+    """Change a variant's SKU, barcode, attributes, size, weight or status."""
+    _require(actor)
+    variant = get_variant(session=session, variant_id=variant_id)
+    current = {k: getattr(variant, k) for k in ("sku", "barcode", "attributes", "weight_grams", "length_mm",
+                                                "width_mm", "height_mm", "position")}
+    spec = VariantInput(**{**current, **{k: v for k, v in changes.items() if k in current}})
+    errors, attributes = _variant_errors(session, spec, ("body",), attribute_kinds(session), exclude=variant.id)
+    status = changes.get("status", variant.status)
+    if status not in {"active", "archived"}:
+        errors.append(FieldError(("body", "status"), "active or archived"))
+    if errors:
+        raise InvalidProduct(errors=errors)
+    for name in current:
+        setattr(variant, name, attributes if name == "attributes" else getattr(spec, name))
+    variant.barcode = spec.barcode or None
+    variant.status = status
+    _changed(session, get_product(session=session, product_id=variant.product_id))
+    return variant
+
+
+def get_product(*, session: Session, product_id: uuid.UUID) -> Product:
+    """One product with its texts and variants."""
+    product = session.get(Product, product_id)
+    if product is None:
+        raise ProductNotFound(f"No product {product_id}")
+    return product
+
+
+def list_products(*, session: Session, cursor: str | None, limit: int, status: str | None = None,
+                  category_id: uuid.UUID | None = None, brand: str | None = None) -> Page[Product]:
+    """Products for the back office, newest id last, filtered by status, category or brand."""
+    stmt = select(Product)
+    if status:
+        stmt = stmt.where(Product.status == status)
+    if brand:
+        stmt = stmt.where(Product.brand == brand)
+    if category_id:
+        stmt = stmt.where(Product.id.in_(select(ProductCategory.product_id).where(
+            ProductCategory.category_id.in_(subtree_ids(session=session, category_id=category_id)))))
+    return paginate(session, stmt, Product.id, cursor=cursor, limit=limit)
+
+
+def category_ids_of(*, session: Session, product_id: uuid.UUID) -> list[uuid.UUID]:
+    """The categories a product sits in."""
+    return list(session.scalars(select(ProductCategory.category_id).where(ProductCategory.product_id == product_id)))
+
+
+def get_variant(*, session: Session, variant_id: uuid.UUID) -> Variant:
+    """One variant."""
+    variant = session.get(Variant, variant_id)
+    if variant is None:
+        raise VariantNotFound(f"No variant {variant_id}")
+    return variant
+
+
+def variants_by_sku(*, session: Session, skus: Iterable[str]) -> dict[str, Variant]:
+    """Variants by SKU, for the SKUs that exist."""
+    wanted = list(dict.fromkeys(skus))
+    found: dict[str, Variant] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found.update({v.sku: v for v in session.scalars(select(Variant).where(Variant.sku.in_(chunk)))})
+    return found
+
+
+def variant_refs(*, session: Session, variant_ids: Sequence[uuid.UUID] | None = None) -> list[VariantRef]:
+    """What other contexts need of variants: SKU, barcode, name, weight; all of them, by SKU, when no ids."""
+    stmt = (select(Variant.id, Variant.product_id, Variant.sku, Variant.barcode, Variant.weight_grams,
+                   Variant.status, ProductTranslation.name)
+            .join(ProductTranslation, (ProductTranslation.product_id == Variant.product_id)
+                  & (ProductTranslation.locale == DEFAULT_LOCALE), isouter=True)
+            .order_by(Variant.sku))
+    if variant_ids is not None:
+        stmt = stmt.where(Variant.id.in_(list(variant_ids)))
+    return [VariantRef(id=r.id, product_id=r.product_id, sku=r.sku, barcode=r.barcode, name=r.name or r.sku,
+                       weight_grams=r.weight_grams, status=r.status) for r in session.execute(stmt)]
+
+
+# Publication and relations
+
+def publish(*, session: Session, actor: Principal | None, product_id: uuid.UUID, channel_id: uuid.UUID,
+            starts_at: datetime | None = None, ends_at: datetime | None = None) -> Publication:
+    """Put a product on sale in a channel, now or from ``starts_at``, until ``ends_at``."""
+    _require(actor)
+    product = get_product(session=session, product_id=product_id)
+    channels_service.get_channel(session=session, channel_id=channel_id)
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise InvalidProduct(errors=[FieldError(("body", "ends_at"), "must be after starts_at")])
+    publication = session.scalar(select(Publication).where(Publication.product_id == product_id,
+                                                           Publication.channel_id == channel_id))
+    if publication is None:
+        publication = Publication(product_id=product_id, channel_id=channel_id)
+        session.add(publication)
+    publication.starts_at, publication.ends_at = starts_at, ends_at
+    _changed(session, product)
+    return publication
+
+
+def unpublish(*, session: Session, actor: Principal | None, product_id: uuid.UUID, channel_id: uuid.UUID) -> None:
+    """Take a product off a channel."""
+    _require(actor)
+    product = get_product(session=session, product_id=product_id)
+    session.execute(delete(Publication).where(Publication.product_id == product_id,
+                                              Publication.channel_id == channel_id))
+    _changed(session, product)
+
+
+def publications(*, session: Session, product_id: uuid.UUID) -> list[Publication]:
+    """Where a product is published."""
+    return list(session.scalars(select(Publication).where(Publication.product_id == product_id)))
+
+
+def set_relations(*, session: Session, actor: Principal | None, product_id: uuid.UUID, kind: str,
+                  related_ids: Sequence[uuid.UUID]) -> None:
+    """Replace a product's related or cross-sell products, in order."""
+    _require(actor)
+    if kind not in set(RelationKind):
+        raise InvalidProduct(errors=[FieldError(("body", "kind"), "related or cross_sell")])
+    get_product(session=session, product_id=product_id)
+    known = set(session.scalars(select(Product.id).where(Product.id.in_(list(related_ids)))))
+    bad = [FieldError(("body", "related_ids", i), "unknown product or the product itself")
+           for i, rid in enumerate(related_ids) if rid not in known or rid == product_id]
+    if bad:
+        raise InvalidProduct(errors=bad)
+    session.execute(delete(ProductRelation).where(ProductRelation.product_id == product_id,
+                                                  ProductRelation.kind == kind))
+    for position, rid in enumerate(dict.fromkeys(related_ids)):
+        session.add(ProductRelation(product_id=product_id, related_id=rid, kind=kind, position=position))
+    session.flush()
+
+
+def related(*, session: Session, product_id: uuid.UUID, kind: str) -> list[uuid.UUID]:
+    """A product's related or cross-sell products, in order."""
+    return list(session.scalars(select(ProductRelation.related_id).where(
+        ProductRelation.product_id == product_id, ProductRelation.kind == kind).order_by(ProductRelation.position)))

@@ -1,0 +1,1 @@
+"""Counts: full or cycle count sheets, variance report, approval writes count corrections."""

@@ -1,0 +1,1 @@
+"""CSV import and export of stock levels and counts, with a validation report."""

@@ -1,0 +1,1 @@
+"""Suppliers, purchase orders, on-order quantities, reorder points and suggested orders."""

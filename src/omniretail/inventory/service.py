@@ -1,0 +1,487 @@
+"""Inventory use cases: locations, the stock ledger, reservations and availability. Flush, never commit.
+
+Every change to ``on_hand`` goes through ``apply_movement``, which writes one ledger line and updates the level
+row with one atomic conditional UPDATE, so ``on_hand`` always equals the ledger's sum and available is never
+negative, on SQLite and PostgreSQL, under any concurrency. Rows are always touched in (variant, location) order.
+Transfers, counts and purchasing live in sub-packages and are re-exported here for other contexts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from omniretail.identity import service as identity_service
+from omniretail.identity.rules import Permission, Principal
+from omniretail.inventory import rules
+from omniretail.inventory.events import HoldsExpired, StockMoved, StockRanLow
+from omniretail.inventory.exceptions import (
+    DuplicateLocationCode,
+    InsufficientStock,
+    LocationNotFound,
+    ReservationNotFound,
+    StockBelowReserved,
+)
+from omniretail.inventory.models import Location, Movement, ReorderPoint, Reservation, StockLevel
+from omniretail.inventory.rules import (
+    OPEN_RESERVATIONS,
+    Availability,
+    MovementKind,
+    NearbyStock,
+    ReservationLine,
+    ReservationStatus,
+)
+from omniretail.kernel import clock, outbox
+from omniretail.kernel.errors import FieldError, InvalidInput, PermissionDenied
+from omniretail.kernel.ids import new_id
+from omniretail.kernel.paging import Page, paginate
+
+_NO_SYNC = {"synchronize_session": False}
+_AVAILABLE = StockLevel.on_hand - StockLevel.reserved - StockLevel.safety_stock
+
+
+# -- locations -------------------------------------------------------------------------------------------------
+
+def create_location(*, session: Session, actor: Principal | None, code: str, name: str, kind: str, city: str,
+                    country: str, latitude: float, longitude: float, timezone: str, **details: Any) -> Location:
+    """Open a warehouse, store, franchise store or dark store."""
+    if actor is not None:
+        identity_service.require(actor, Permission.LOCATIONS_MANAGE)
+    if session.scalar(select(Location.id).where(Location.code == code)) is not None:
+        raise DuplicateLocationCode(f"Location code {code} is taken", errors=[FieldError(("body", "code"), "taken")])
+    location = Location(code=code, name=name, kind=rules.LocationKind(kind).value, city=city, country=country,
+                        latitude=latitude, longitude=longitude, timezone=timezone, **details)
+    session.add(location)
+    session.flush()
+    identity_service.audit(session=session, actor=actor, action="inventory.location_created",
+                           target_type="location", target_id=str(location.id), location_id=location.id)
+    return location
+
+
+def update_location(*, session: Session, actor: Principal | None, location_id: uuid.UUID,
+                    **changes: Any) -> Location:
+    """Change a location's details, hours, capabilities or channels."""
+    if actor is not None:
+        identity_service.require(actor, Permission.LOCATIONS_MANAGE, location_id)
+    location = get_location(session=session, location_id=location_id)
+    for key, value in changes.items():
+        setattr(location, key, value)
+    session.flush()
+    return location
+
+
+def get_location(*, session: Session, location_id: uuid.UUID) -> Location:
+    """One location, or ``LocationNotFound``."""
+    location = session.get(Location, location_id)
+    if location is None:
+        raise LocationNotFound(f"No location {location_id}")
+    return location
+
+
+def location_by_code(*, session: Session, code: str) -> Location | None:
+    return session.scalar(select(Location).where(Location.code == code))
+
+
+def list_locations(*, session: Session, kinds: set[str] | None = None) -> list[Location]:
+    """Every active location (of the given kinds), by code."""
+    stmt = select(Location).where(Location.is_active.is_(True)).order_by(Location.code)
+    if kinds:
+        stmt = stmt.where(Location.kind.in_(sorted(kinds)))
+    return list(session.scalars(stmt))
+
+
+def locations_for_channel(*, session: Session, channel_code: str) -> list[Location]:
+    """The locations that feed a sales channel's stock."""
+    return [loc for loc in list_locations(session=session) if channel_code in (loc.channel_codes or [])]
+
+
+def visible_locations(actor: Principal, permission: Permission = Permission.STOCK_READ) -> frozenset[uuid.UUID] | None:
+    """Where ``actor`` may look or act (None: everywhere)."""
+    return actor.locations_for(permission)
+
+
+def page_locations(*, session: Session, actor: Principal, kinds: set[str] | None, cursor: str | None,
+                   limit: int) -> Page[Location]:
+    """The locations the caller may see, a page at a time."""
+    stmt = select(Location)
+    if kinds:
+        stmt = stmt.where(Location.kind.in_(sorted(kinds)))
+    allowed = visible_locations(actor)
+    if allowed is not None:
+        stmt = stmt.where(Location.id.in_(list(allowed)))
+    return paginate(session, stmt, Location.id, cursor=cursor, limit=limit)
+
+
+def require_at(actor: Principal | None, permission: Permission, location_id: uuid.UUID) -> None:
+    """Refuse unless ``actor`` (None: the system) holds ``permission`` at this location."""
+    if actor is not None:
+        identity_service.require(actor, permission, location_id)
+
+
+# -- the ledger ------------------------------------------------------------------------------------------------
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _ensure_level(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID) -> None:
+    stmt = _insert(session)(StockLevel).values(id=new_id(), variant_id=variant_id, location_id=location_id,
+                                                on_hand=0, reserved=0, safety_stock=0)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["variant_id", "location_id"]))
+
+
+def _snapshot(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID) -> rules.StockSnapshot:
+    row = session.execute(select(StockLevel.on_hand, StockLevel.reserved, StockLevel.safety_stock).where(
+        StockLevel.variant_id == variant_id, StockLevel.location_id == location_id)).first()
+    on_hand, reserved, safety = row if row is not None else (0, 0, 0)
+    return rules.StockSnapshot(variant_id, location_id, on_hand, reserved, safety)
+
+
+def _short(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int,
+           error: type[InsufficientStock] | type[StockBelowReserved] = InsufficientStock) -> Exception:
+    snap = _snapshot(session, variant_id, location_id)
+    return error(f"Only {snap.available} available of {quantity} asked for", variant_id=str(variant_id),
+                 location_id=str(location_id), requested=quantity, available=snap.available)
+
+
+def _check_low(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, before: int, after: int) -> None:
+    point = session.scalar(select(ReorderPoint).where(ReorderPoint.variant_id == variant_id,
+                                                      ReorderPoint.location_id == location_id))
+    if point is None:
+        return
+    if rules.crossed_below(before=before, after=after, minimum=point.min_quantity):
+        point.low_since = clock.now()
+        outbox.record(session, StockRanLow(variant_id, location_id, after, point.min_quantity))
+    elif after > point.min_quantity and point.low_since is not None:
+        point.low_since = None
+
+
+def apply_movement(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
+                   kind: MovementKind, quantity: int, reason: str = "", document_type: str | None = None,
+                   document_id: str | None = None, consume_reserved: int = 0) -> Movement:
+    """Write one ledger line and move ``on_hand`` by ``quantity`` in the same atomic conditional update."""
+    if quantity == 0:
+        raise InvalidInput("A movement needs a quantity", errors=[FieldError(("body", "delta"), "must not be 0")])
+    if quantity > 0:
+        get_location(session=session, location_id=location_id)
+        _ensure_level(session, variant_id, location_id)
+    now = clock.now()
+    where = [StockLevel.variant_id == variant_id, StockLevel.location_id == location_id]
+    if quantity < 0:
+        # Removing stock may use what is reserved for this very movement, never anyone else's promise.
+        where.append(StockLevel.on_hand + quantity >= StockLevel.reserved - consume_reserved)
+    row = session.execute(
+        update(StockLevel).where(*where)
+        .values(on_hand=StockLevel.on_hand + quantity, reserved=StockLevel.reserved - consume_reserved,
+                last_movement_at=now)
+        .returning(StockLevel.on_hand, StockLevel.reserved, StockLevel.safety_stock)
+        .execution_options(**_NO_SYNC)).first()
+    if row is None:
+        error = InsufficientStock if kind in (MovementKind.SALE, MovementKind.TRANSFER_OUT) else StockBelowReserved
+        raise _short(session, variant_id, location_id, -quantity, error)
+    on_hand, reserved, safety = row
+    movement = Movement(variant_id=variant_id, location_id=location_id,
+                        kind=kind.value, quantity=quantity, on_hand_after=on_hand, reason=reason,
+                        actor_id=actor.staff_id if actor else None,
+                        actor_label=(actor.label or actor.email) if actor else "system",
+                        document_type=document_type, document_id=document_id, occurred_at=now)
+    session.add(movement)
+    session.flush()
+    outbox.record(session, StockMoved(movement.id, variant_id, location_id, kind.value, quantity, on_hand))
+    after = max(on_hand - reserved - safety, 0)
+    before = max(on_hand - quantity - (reserved + consume_reserved) - safety, 0)
+    _check_low(session, variant_id, location_id, before, after)
+    return movement
+
+
+def _positive(quantity: int, field: str = "quantity") -> None:
+    if quantity <= 0:
+        raise InvalidInput("The quantity must be positive", errors=[FieldError(("body", field), "must be > 0")])
+
+
+def adjust(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
+           delta: int, reason: str, kind: MovementKind = MovementKind.ADJUSTMENT,
+           document_type: str | None = None, document_id: str | None = None) -> Movement:
+    """Correct the stock of one item at one location, with a reason (adjustment or write-off)."""
+    require_at(actor, Permission.STOCK_WRITE, location_id)
+    get_location(session=session, location_id=location_id)
+    if not reason.strip():
+        raise InvalidInput("Say why the stock changes", errors=[FieldError(("body", "reason"), "required")])
+    if kind == MovementKind.WRITE_OFF and delta >= 0:
+        raise InvalidInput("A write-off removes stock", errors=[FieldError(("body", "delta"), "must be < 0")])
+    return apply_movement(session=session, actor=actor, variant_id=variant_id, location_id=location_id, kind=kind,
+                          quantity=delta, reason=reason, document_type=document_type, document_id=document_id)
+
+
+def receive(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
+            quantity: int, reason: str = "goods received", document_type: str | None = None,
+            document_id: str | None = None) -> Movement:
+    """Put received goods on hand."""
+    require_at(actor, Permission.STOCK_WRITE, location_id)
+    _positive(quantity)
+    return apply_movement(session=session, actor=actor, variant_id=variant_id, location_id=location_id,
+                          kind=MovementKind.RECEIPT, quantity=quantity, reason=reason,
+                          document_type=document_type, document_id=document_id)
+
+
+def restock_return(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
+                   quantity: int, return_id: str, reason: str = "customer return") -> Movement:
+    """Put a returned item back on hand at the location that took the return."""
+    require_at(actor, Permission.RETURNS_MANAGE, location_id)
+    _positive(quantity)
+    return apply_movement(session=session, actor=actor, variant_id=variant_id, location_id=location_id,
+                          kind=MovementKind.RETURN, quantity=quantity, reason=reason,
+                          document_type=rules.DocumentType.RETURN, document_id=return_id)
+
+
+def sell(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
+         quantity: int, order_id: str) -> Movement:
+    """Sell from the shelf without a prior hold (a POS sale): takes only unpromised stock."""
+    require_at(actor, Permission.POS_SELL, location_id)
+    _positive(quantity)
+    return apply_movement(session=session, actor=actor, variant_id=variant_id, location_id=location_id,
+                          kind=MovementKind.SALE, quantity=-quantity, reason="sale",
+                          document_type=rules.DocumentType.ORDER, document_id=order_id)
+
+
+def set_safety_stock(*, session: Session, actor: Principal | None, variant_id: uuid.UUID,
+                     location_id: uuid.UUID, safety_stock: int) -> Availability:
+    """Keep this many units back from every channel's promise."""
+    require_at(actor, Permission.STOCK_WRITE, location_id)
+    if safety_stock < 0:
+        raise InvalidInput("Safety stock cannot be negative",
+                           errors=[FieldError(("body", "safety_stock"), "must be >= 0")])
+    _ensure_level(session, variant_id, location_id)
+    session.execute(update(StockLevel).where(StockLevel.variant_id == variant_id,
+                                             StockLevel.location_id == location_id)
+                    .values(safety_stock=safety_stock).execution_options(**_NO_SYNC))
+    return availability(session=session, variant_ids=[variant_id], location_ids=[location_id])[0]
+
+
+# -- reservations ----------------------------------------------------------------------------------------------
+
+def reserve(*, session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, ref: str,
+            expires_at: datetime | None = None) -> Reservation:
+    """Hold stock for a cart (with an expiry) or an order (without); ``InsufficientStock`` when it is not there."""
+    _positive(quantity)
+    row = session.execute(
+        update(StockLevel)
+        .where(StockLevel.variant_id == variant_id, StockLevel.location_id == location_id, quantity <= _AVAILABLE)
+        .values(reserved=StockLevel.reserved + quantity)
+        .returning(StockLevel.on_hand, StockLevel.reserved, StockLevel.safety_stock)
+        .execution_options(**_NO_SYNC)).first()
+    if row is None:
+        raise _short(session, variant_id, location_id, quantity)
+    reservation = Reservation(ref=ref, variant_id=variant_id, location_id=location_id, quantity=quantity,
+                              status=ReservationStatus.HELD.value, expires_at=expires_at, created_at=clock.now())
+    session.add(reservation)
+    session.flush()
+    after = max(row[0] - row[1] - row[2], 0)
+    _check_low(session, variant_id, location_id, after + quantity, after)
+    return reservation
+
+
+def reserve_lines(*, session: Session, lines: Sequence[ReservationLine], ref: str,
+                  expires_at: datetime | None = None) -> list[Reservation]:
+    """Hold every line of a cart or none of them, locking rows in (variant, location) order."""
+    held: list[Reservation] = []
+    try:
+        with session.begin_nested():
+            for line in rules.lock_order(list(lines)):
+                held.append(reserve(session=session, variant_id=line.variant_id, location_id=line.location_id,
+                                    quantity=line.quantity, ref=ref, expires_at=expires_at))
+    except IntegrityError as exc:  # pragma: no cover - the conditional update makes this unreachable
+        raise InsufficientStock("Stock changed while holding it") from exc
+    return held
+
+
+def _open(session: Session, ref: str, statuses: Iterable[str]) -> list[Reservation]:
+    return list(session.scalars(select(Reservation).where(Reservation.ref == ref,
+                                                          Reservation.status.in_(list(statuses)))
+                                .order_by(Reservation.variant_id, Reservation.location_id, Reservation.id)))
+
+
+def _close(session: Session, reservation: Reservation, status: ReservationStatus, *,
+           from_statuses: Iterable[str] = OPEN_RESERVATIONS) -> bool:
+    """Close one reservation if still open (a conditional update, so the job and a checkout never both win)."""
+    closed = session.execute(update(Reservation).where(Reservation.id == reservation.id,
+                                                       Reservation.status.in_(list(from_statuses)))
+                             .values(status=status.value, closed_at=clock.now())
+                             .returning(Reservation.id).execution_options(**_NO_SYNC)).first()
+    if closed is None:
+        return False
+    reservation.status = status.value
+    if status != ReservationStatus.SOLD:
+        session.execute(update(StockLevel).where(StockLevel.variant_id == reservation.variant_id,
+                                                 StockLevel.location_id == reservation.location_id)
+                        .values(reserved=StockLevel.reserved - reservation.quantity)
+                        .execution_options(**_NO_SYNC))
+    return True
+
+
+def release(*, session: Session, ref: str) -> int:
+    """Give back every open hold and allocation under ``ref`` (cart abandoned, payment failed, order cancelled)."""
+    return sum(r.quantity for r in _open(session, ref, OPEN_RESERVATIONS)
+               if _close(session, r, ReservationStatus.RELEASED))
+
+
+def allocate(*, session: Session, ref: str) -> list[Reservation]:
+    """Turn a cart's holds into allocations for the placed order: they no longer expire."""
+    allocated = []
+    for reservation in _open(session, ref, [ReservationStatus.HELD.value]):
+        done = session.execute(update(Reservation).where(Reservation.id == reservation.id,
+                                                         Reservation.status == ReservationStatus.HELD.value)
+                               .values(status=ReservationStatus.ALLOCATED.value, expires_at=None)
+                               .returning(Reservation.id).execution_options(**_NO_SYNC)).first()
+        if done is not None:
+            reservation.status, reservation.expires_at = ReservationStatus.ALLOCATED.value, None
+            allocated.append(reservation)
+    if not allocated:
+        raise ReservationNotFound(f"No held stock under {ref}; the holds may have expired", ref=ref)
+    return allocated
+
+
+def commit_sale(*, session: Session, actor: Principal | None, ref: str, order_id: str | None = None,
+                variant_id: uuid.UUID | None = None) -> list[Movement]:
+    """Fulfil (or sell at the POS) what ``ref`` holds: reserved and on hand go down together, one sale line each."""
+    movements = []
+    for reservation in _open(session, ref, OPEN_RESERVATIONS):
+        if variant_id is not None and reservation.variant_id != variant_id:
+            continue
+        if actor is not None and not (actor.can(Permission.POS_SELL, reservation.location_id)
+                                      or actor.can(Permission.FULFILLMENT_MANAGE, reservation.location_id)):
+            raise PermissionDenied("You may not sell or fulfil at this location")
+        if not _close(session, reservation, ReservationStatus.SOLD):
+            continue
+        movements.append(apply_movement(
+            session=session, actor=actor, variant_id=reservation.variant_id, location_id=reservation.location_id,
+            kind=MovementKind.SALE, quantity=-reservation.quantity, reason="sale",
+            document_type=rules.DocumentType.ORDER, document_id=order_id or ref,
+            consume_reserved=reservation.quantity))
+    if not movements:
+        raise ReservationNotFound(f"No open reservation under {ref}", ref=ref)
+    return movements
+
+
+def release_expired_holds(*, session: Session, batch: int = 500) -> int:
+    """Give held stock of carts whose hold expired back to available; return the units released."""
+    due = list(session.scalars(select(Reservation).where(Reservation.status == ReservationStatus.HELD.value,
+                                                         Reservation.expires_at <= clock.now())
+                               .order_by(Reservation.variant_id, Reservation.location_id).limit(batch)))
+    released = [r for r in due if _close(session, r, ReservationStatus.EXPIRED,
+                                         from_statuses=[ReservationStatus.HELD.value])]
+    if released:
+        outbox.record(session, HoldsExpired(tuple(sorted({r.ref for r in released})),
+                                            sum(r.quantity for r in released)))
+    return sum(r.quantity for r in released)
+
+
+def reservations_for(*, session: Session, ref: str) -> list[Reservation]:
+    return _open(session, ref, [s.value for s in ReservationStatus])
+
+
+# -- availability ----------------------------------------------------------------------------------------------
+
+def _as_availability(level: StockLevel) -> Availability:
+    snap = rules.StockSnapshot(level.variant_id, level.location_id, level.on_hand, level.reserved, level.safety_stock)
+    return Availability(level.variant_id, level.location_id, level.on_hand, level.reserved, level.safety_stock,
+                        snap.available, level.last_movement_at)
+
+
+def availability(*, session: Session, variant_ids: Sequence[uuid.UUID],
+                 location_ids: Sequence[uuid.UUID] | None = None) -> list[Availability]:
+    """Stock of up to 200 variants, at the given locations (zeros included) or wherever they are held."""
+    variants = list(dict.fromkeys(variant_ids))
+    if len(variants) > rules.MAX_BATCH_VARIANTS:
+        raise InvalidInput(f"Ask for at most {rules.MAX_BATCH_VARIANTS} variants at a time",
+                           errors=[FieldError(("body", "variant_ids"), "too many")])
+    if not variants:
+        return []
+    stmt = select(StockLevel.variant_id, StockLevel.location_id, StockLevel.on_hand, StockLevel.reserved,
+                  StockLevel.safety_stock, StockLevel.last_movement_at).where(StockLevel.variant_id.in_(variants))
+    if location_ids is not None:
+        stmt = stmt.where(StockLevel.location_id.in_(list(location_ids)))
+    found = {(v, loc): Availability(v, loc, on_hand, reserved, safety, max(on_hand - reserved - safety, 0), at)
+             for v, loc, on_hand, reserved, safety, at in session.execute(stmt)}
+    if location_ids is None:
+        return sorted(found.values(), key=lambda a: (a.variant_id, a.location_id))
+    return [found.get((v, loc)) or Availability(v, loc, 0, 0, 0, 0, None)
+            for v in variants for loc in dict.fromkeys(location_ids)]
+
+
+def in_stock_variant_ids(*, session: Session, location_id: uuid.UUID) -> set[uuid.UUID]:
+    """Variants with something available at this location."""
+    return set(session.scalars(select(StockLevel.variant_id).where(StockLevel.location_id == location_id,
+                                                                   _AVAILABLE > 0)))
+
+
+def nearest_with_stock(*, session: Session, variant_ids: Sequence[uuid.UUID], latitude: float, longitude: float,
+                       limit: int = 10, require_all: bool = True,
+                       kinds: set[str] | None = None) -> list[NearbyStock]:
+    """Stores nearest to a point that have the variants available (all of them, or any), by haversine distance."""
+    if not rules.valid_coordinates(latitude, longitude):
+        raise InvalidInput("Coordinates are out of range", errors=[FieldError(("query", "latitude"), "invalid")])
+    kinds = kinds or {rules.LocationKind.STORE.value, rules.LocationKind.FRANCHISE_STORE.value}
+    locations = {loc.id: loc for loc in list_locations(session=session, kinds=kinds)}
+    wanted = list(dict.fromkeys(variant_ids))
+    by_location: dict[uuid.UUID, list[Availability]] = {}
+    for item in availability(session=session, variant_ids=wanted, location_ids=list(locations)):
+        if item.available > 0:
+            by_location.setdefault(item.location_id, []).append(item)
+    results = []
+    for location_id, lines in by_location.items():
+        if require_all and len(lines) < len(wanted):
+            continue
+        loc = locations[location_id]
+        results.append(NearbyStock(loc.id, loc.code, loc.name, loc.city,
+                                   round(rules.haversine_km(latitude, longitude, loc.latitude, loc.longitude), 2),
+                                   tuple(lines)))
+    return sorted(results, key=lambda r: r.distance_km)[:max(limit, 0)]
+
+
+def ledger_sum(*, session: Session, variant_id: uuid.UUID, location_id: uuid.UUID) -> int:
+    """The sum of every ledger line for one variant at one location (what on hand must equal)."""
+    return int(session.scalar(select(func.coalesce(func.sum(Movement.quantity), 0)).where(
+        Movement.variant_id == variant_id, Movement.location_id == location_id)) or 0)
+
+
+def _scoped(stmt: Select[Any], column: Any, actor: Principal, location_id: uuid.UUID | None,
+            permission: Permission = Permission.STOCK_READ) -> Select[Any]:
+    if location_id is not None:
+        if not actor.can(permission, location_id):
+            raise PermissionDenied("You may not see stock at this location", location_id=str(location_id))
+        return stmt.where(column == location_id)
+    allowed = actor.locations_for(permission)
+    return stmt if allowed is None else stmt.where(column.in_(list(allowed)))
+
+
+def page_levels(*, session: Session, actor: Principal, location_id: uuid.UUID | None = None,
+                variant_id: uuid.UUID | None = None, cursor: str | None, limit: int) -> Page[Availability]:
+    """Stock levels at the locations the caller may see."""
+    stmt = _scoped(select(StockLevel), StockLevel.location_id, actor, location_id)
+    if variant_id is not None:
+        stmt = stmt.where(StockLevel.variant_id == variant_id)
+    page = paginate(session, stmt, StockLevel.id, cursor=cursor, limit=limit)
+    return Page(items=[_as_availability(lv) for lv in page.items], next_cursor=page.next_cursor)
+
+
+def page_movements(*, session: Session, actor: Principal, location_id: uuid.UUID | None = None,
+                   variant_id: uuid.UUID | None = None, kind: str | None = None, cursor: str | None,
+                   limit: int) -> Page[Movement]:
+    """The ledger at the locations the caller may see, oldest first."""
+    stmt = _scoped(select(Movement), Movement.location_id, actor, location_id)
+    if variant_id is not None:
+        stmt = stmt.where(Movement.variant_id == variant_id)
+    if kind is not None:
+        stmt = stmt.where(Movement.kind == kind)
+    return paginate(session, stmt, Movement.id, cursor=cursor, limit=limit)
+
+

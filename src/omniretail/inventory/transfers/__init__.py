@@ -1,0 +1,1 @@
+"""Transfers between locations: request, approve, ship (stock in transit), receive with discrepancies."""
