@@ -162,4 +162,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Product images and other uploads live under the data directory, served read-only.
+    app.mount("/media", StaticFiles(directory=settings.data_dir / "media", check_dir=False), name="media")
     return app

@@ -49,3 +49,17 @@ def test_the_openapi_document_and_offline_docs_are_served(client):
 
     assert "/api/v1/staff" in spec["paths"]
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+def test_uploaded_media_is_served_from_the_data_directory(client, settings):
+    folder = settings.data_dir / "media" / "catalog"
+    folder.mkdir(parents=True)
+    (folder / "lip-velvet-07.jpg").write_bytes(b"\xff\xd8\xff\xe0fake-jpeg")
+
+    found = client.get("/media/catalog/lip-velvet-07.jpg")
+    missing = client.get("/media/catalog/none.jpg")
+    escape = client.get("/media/../secret_key")
+
+    assert found.status_code == 200 and found.content.startswith(b"\xff\xd8")
+    assert missing.status_code == 404
+    assert escape.status_code == 404
