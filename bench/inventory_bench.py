@@ -12,7 +12,6 @@ import time
 import uuid
 
 import psycopg
-from tests.support.postgres import create_database, start_cluster
 
 from omniretail.inventory import service as inventory_service
 from omniretail.inventory.exceptions import InsufficientStock
@@ -20,6 +19,7 @@ from omniretail.inventory.models import StockLevel
 from omniretail.kernel import migrate
 from omniretail.kernel.db import Database
 from omniretail.kernel.ids import new_id
+from tests.support.postgres import create_database, start_cluster
 
 SECONDS = 3.0
 VARIANTS, LOCATIONS = 200, 50
