@@ -41,6 +41,7 @@ from omniretail.ordering import api as ordering_api
 from omniretail.payments import api as payments_api
 from omniretail.pricing import api as pricing_api
 from omniretail.web import pages as web_pages
+from omniretail.web.storefront import pages as storefront_pages
 from omniretail.web.templates import STATIC_DIR, render_error
 
 log = logging.getLogger("omniretail.app")
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                    inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
                    ordering_api.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(storefront_pages.router)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Product images and other uploads live under the data directory, served read-only.

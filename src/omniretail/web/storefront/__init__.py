@@ -1,0 +1,1 @@
+"""The storefront: pages shoppers see, over the services of every context."""
