@@ -13,8 +13,8 @@ from omniretail.kernel import clock
 from omniretail.kernel.db import Base, CreatedMixin, IdMixin
 
 
-class StaffUser(IdMixin, CreatedMixin, Base):
-    __tablename__ = "identity_staff_user"
+class AccountMixin:
+    """What staff members and shoppers both have: an e-mail, an argon2 hash, a language, lock-out state."""
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -24,6 +24,10 @@ class StaffUser(IdMixin, CreatedMixin, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+
+
+class StaffUser(IdMixin, CreatedMixin, AccountMixin, Base):
+    __tablename__ = "identity_staff_user"
 
     grants: Mapped[list[StaffGrant]] = relationship(back_populates="staff", cascade="all, delete-orphan",
                                                     lazy="selectin", order_by="StaffGrant.role")
@@ -41,17 +45,8 @@ class StaffGrant(IdMixin, Base):
     staff: Mapped[StaffUser] = relationship(back_populates="grants")
 
 
-class CustomerAccount(IdMixin, CreatedMixin, Base):
+class CustomerAccount(IdMixin, CreatedMixin, AccountMixin, Base):
     __tablename__ = "identity_customer_account"
-
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    locale: Mapped[str] = mapped_column(String(8), default="en")
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
-    last_login_at: Mapped[datetime | None]
 
 
 class ApiToken(IdMixin, CreatedMixin, Base):
