@@ -1,10 +1,25 @@
-"""Payments's reactions to events, and its periodic jobs."""
+"""Payments' reactions: undo tenders of placements that were given up after a crash."""
 
 from __future__ import annotations
 
+from omniretail.checkout.events import CheckoutFailed
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
-from omniretail.kernel.outbox import Handler
+from omniretail.kernel.outbox import Handler, HandlerContext
+from omniretail.payments import service as payments_service
+from omniretail.payments.gateways import gateways
+from omniretail.payments.rules import Method
 
-HANDLERS: dict[type[Event], list[Handler]] = {}
+
+def reverse_abandoned_tenders(ctx: HandlerContext, event: CheckoutFailed) -> None:
+    """Void card authorizations and give back gift card or credit debits made under the attempt's key."""
+    if not event.reverse_tenders:
+        return
+    for i in range(max(event.tender_count, 1)):
+        key = f"{event.idempotency_key}:{i}"
+        gateways().for_method(Method.CARD).void(idempotency_key=key)
+        payments_service.give_back_to_ledger(session=ctx.session, ref=key)
+
+
+HANDLERS: dict[type[Event], list[Handler]] = {CheckoutFailed: [reverse_abandoned_tenders]}
 JOBS: list[Job] = []

@@ -1,0 +1,302 @@
+"""Cart use cases: carts in any channel for guests, customers and cashiers; lines re-priced on every change.
+Flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from omniretail.cart.events import CartMerged, CheckoutAbandoned
+from omniretail.cart.exceptions import CartClosed, CartNotFound, InvalidCartInput, LineNotFound
+from omniretail.cart.models import Cart, CartLine
+from omniretail.cart.rules import MAX_QUANTITY_PER_LINE, Offers, PricedLine, Totals, check_line, totals
+from omniretail.catalog import service as catalog_service
+from omniretail.channels import service as channels_service
+from omniretail.inventory import service as inventory_service
+from omniretail.kernel import clock
+from omniretail.kernel.db import affected
+from omniretail.kernel.errors import FieldError
+from omniretail.kernel.money import Money
+from omniretail.kernel.outbox import record
+from omniretail.pricing import service as pricing_service
+
+OPEN, ORDERED, MERGED = "open", "ordered", "merged"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_cart(*, session: Session, channel_id: uuid.UUID, customer_id: uuid.UUID | None = None,
+                location_id: uuid.UUID | None = None, staff_id: uuid.UUID | None = None,
+                email: str | None = None) -> tuple[Cart, str]:
+    """Start a cart in a channel; returns it with its secret token (shown once, only its hash is kept)."""
+    channel = channels_service.get_channel(session=session, channel_id=channel_id)
+    if location_id is not None:
+        inventory_service.get_location(session=session, location_id=location_id)
+    token = secrets.token_urlsafe(32)
+    cart = Cart(token_hash=hash_token(token), channel_id=channel.id, currency=channel.currency,
+                customer_id=customer_id, location_id=location_id, staff_id=staff_id, status=OPEN, email=email,
+                updated_at=clock.now(), lines=[])
+    session.add(cart)
+    session.flush()
+    return cart, token
+
+
+def get_cart(*, session: Session, cart_id: uuid.UUID) -> Cart:
+    """One cart by id (access is checked by the caller's dependency)."""
+    cart = session.get(Cart, cart_id)
+    if cart is None:
+        raise CartNotFound()
+    return cart
+
+
+def cart_by_token(*, session: Session, token: str) -> Cart | None:
+    """The cart a guest's token opens, if any."""
+    return session.scalar(select(Cart).where(Cart.token_hash == hash_token(token)))
+
+
+def open_cart_for(*, session: Session, customer_id: uuid.UUID, channel_id: uuid.UUID) -> Cart | None:
+    """The customer's open cart in a channel (the same on every device)."""
+    return session.scalar(select(Cart).where(Cart.customer_id == customer_id, Cart.channel_id == channel_id,
+                                             Cart.status == OPEN).order_by(Cart.updated_at.desc()).limit(1))
+
+
+def _require_open(cart: Cart) -> None:
+    if cart.status != OPEN:
+        raise CartClosed(f"This cart is {cart.status}", status_now=cart.status,
+                         order_id=str(cart.order_id) if cart.order_id else None)
+
+
+def _touch(cart: Cart) -> None:
+    cart.updated_at = clock.now()
+    cart.abandoned_at = None
+
+
+def add_line(*, session: Session, cart: Cart, quantity: int, variant_id: uuid.UUID | None = None,
+             sku: str | None = None) -> Cart:
+    """Put an item in the cart (adding to its line when it is already there) and re-price."""
+    _require_open(cart)
+    if quantity < 1:
+        raise InvalidCartInput(errors=[FieldError(("body", "quantity"), "must be at least 1")])
+    if variant_id is None and sku:
+        found = catalog_service.variants_by_sku(session=session, skus=[sku]).get(sku)
+        variant_id = found.id if found else None
+    refs = catalog_service.variant_refs(session=session, variant_ids=[variant_id]) if variant_id else []
+    if not refs:
+        raise InvalidCartInput("No such item", errors=[FieldError(("body", "sku" if sku else "variant_id"),
+                                                                  "unknown item")])
+    ref = refs[0]
+    line = next((ln for ln in cart.lines if ln.variant_id == ref.id), None)
+    if line is None:
+        cart.lines.append(CartLine(variant_id=ref.id, product_id=ref.product_id, sku=ref.sku, name=ref.name,
+                                   quantity=quantity, position=len(cart.lines), weight_grams=ref.weight_grams,
+                                   tax_rate_bp=0, tax_inclusive=True))
+    else:
+        line.quantity += quantity
+    _touch(cart)
+    return reprice(session=session, cart=cart)
+
+
+def _line(cart: Cart, line_id: uuid.UUID) -> CartLine:
+    line = next((ln for ln in cart.lines if ln.id == line_id), None)
+    if line is None:
+        raise LineNotFound()
+    return line
+
+
+def set_quantity(*, session: Session, cart: Cart, line_id: uuid.UUID, quantity: int) -> Cart:
+    """Change a line's quantity (0 removes it) and re-price."""
+    _require_open(cart)
+    if quantity < 0:
+        raise InvalidCartInput(errors=[FieldError(("body", "quantity"), "cannot be negative")])
+    line = _line(cart, line_id)
+    if quantity == 0:
+        cart.lines.remove(line)
+    else:
+        line.quantity = quantity
+    _touch(cart)
+    return reprice(session=session, cart=cart)
+
+
+def remove_line(*, session: Session, cart: Cart, line_id: uuid.UUID) -> Cart:
+    """Take a line out of the cart."""
+    return set_quantity(session=session, cart=cart, line_id=line_id, quantity=0)
+
+
+def set_contact(*, session: Session, cart: Cart, email: str | None, phone: str | None) -> Cart:
+    """Record where to send the order confirmation."""
+    _require_open(cart)
+    cart.email, cart.phone = email, phone
+    _touch(cart)
+    session.flush()
+    return cart
+
+
+def set_delivery(*, session: Session, cart: Cart, delivery: dict[str, Any] | None,
+                 location_id: uuid.UUID | None = None) -> Cart:
+    """Store the delivery choice the checkout validated (and the pickup store, whose stock lines are checked at)."""
+    _require_open(cart)
+    cart.delivery = delivery
+    if location_id is not None or cart.staff_id is None:
+        cart.location_id = location_id
+    _touch(cart)
+    return reprice(session=session, cart=cart)
+
+
+def _published(session: Session, channel_id: uuid.UUID, product_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    # Adapter over catalog.publications(): the catalog has no batch "published in channel" read yet.
+    now = clock.now()
+    out = set()
+    for product_id in product_ids:
+        product = catalog_service.get_product(session=session, product_id=product_id)
+        if product.status != "active":
+            continue
+        for pub in catalog_service.publications(session=session, product_id=product_id):
+            if pub.channel_id == channel_id and (pub.starts_at is None or pub.starts_at <= now) and (
+                    pub.ends_at is None or now < pub.ends_at):
+                out.add(product_id)
+    return out
+
+
+def _available(session: Session, cart: Cart, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not variant_ids:
+        return {}
+    if cart.location_id is not None:
+        locations: list[uuid.UUID] | None = [cart.location_id]
+    else:
+        channel = channels_service.get_channel(session=session, channel_id=cart.channel_id)
+        locations = channel.location_ids or None
+    found: dict[uuid.UUID, int] = {}
+    for item in inventory_service.availability(session=session, variant_ids=variant_ids, location_ids=locations):
+        found[item.variant_id] = found.get(item.variant_id, 0) + item.available
+    return found
+
+
+def reprice(*, session: Session, cart: Cart) -> Cart:
+    """Price every line now and say which cannot be bought, and why."""
+    ids = [ln.variant_id for ln in cart.lines]
+    refs = {r.id: r for r in catalog_service.variant_refs(session=session, variant_ids=ids)} if ids else {}
+    quotes = pricing_service.prices_for(session=session, channel_id=cart.channel_id, variant_ids=ids) if ids else {}
+    published = _published(session, cart.channel_id, {r.product_id for r in refs.values()})
+    available = _available(session, cart, ids)
+    store = (inventory_service.get_location(session=session, location_id=cart.location_id).code
+             if cart.location_id else None)
+    for line in cart.lines:
+        ref, quote = refs.get(line.variant_id), quotes.get(line.variant_id)
+        check = check_line(quantity=line.quantity, exists=ref is not None, active=bool(ref and ref.status == "active"),
+                           published=bool(ref and ref.product_id in published), priced=quote is not None,
+                           available=available.get(line.variant_id, 0), max_quantity=MAX_QUANTITY_PER_LINE,
+                           store_label=store)
+        line.problem = check.problem.value if check.problem else None
+        line.problem_detail = check.detail or None
+        if quote is not None:
+            line.unit_price_minor = quote.current.amount_minor
+            line.regular_price_minor = quote.regular.amount_minor
+            line.tax_rate_bp, line.tax_inclusive = quote.tax_rate_bp, quote.tax_inclusive
+        else:
+            line.unit_price_minor = line.regular_price_minor = None
+    session.flush()
+    return cart
+
+
+def offers_for(*, session: Session, cart: Cart) -> Offers:
+    """The one place the cart asks promotions for adjustments and loyalty for points: none until they exist."""
+    return Offers.none()
+
+
+def priced_lines(cart: Cart) -> list[PricedLine]:
+    return [PricedLine(ln.variant_id, ln.quantity, Money(ln.unit_price_minor, cart.currency), ln.tax_rate_bp,
+                       ln.tax_inclusive) for ln in cart.lines if ln.unit_price_minor is not None]
+
+
+def cart_totals(*, session: Session, cart: Cart) -> Totals:
+    """What the cart costs now, with the chosen delivery and any adjustments."""
+    shipping = Money(int((cart.delivery or {}).get("price_minor", 0)), cart.currency)
+    weight = sum(ln.weight_grams * ln.quantity for ln in cart.lines)
+    return totals(priced_lines(cart), currency=cart.currency, shipping=shipping,
+                  offers=offers_for(session=session, cart=cart), weight_grams=weight)
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line_id: uuid.UUID
+    sku: str
+    problem: str
+    detail: str
+
+
+def problems(cart: Cart) -> list[LineProblem]:
+    """The lines that stop the cart from being bought."""
+    return [LineProblem(ln.id, ln.sku, ln.problem, ln.problem_detail or "") for ln in cart.lines if ln.problem]
+
+
+def claim(*, session: Session, cart: Cart, customer_id: uuid.UUID) -> Cart:
+    """Give a guest cart to the customer who just signed in, merging it into their open cart if they have one."""
+    if cart.customer_id == customer_id or cart.status != OPEN:
+        return cart
+    if cart.customer_id is not None:
+        raise CartNotFound()
+    mine = open_cart_for(session=session, customer_id=customer_id, channel_id=cart.channel_id)
+    if mine is None or mine.id == cart.id:
+        cart.customer_id = customer_id
+        _touch(cart)
+        session.flush()
+        return cart
+    for line in list(cart.lines):
+        existing = next((ln for ln in mine.lines if ln.variant_id == line.variant_id), None)
+        if existing is None:
+            mine.lines.append(CartLine(variant_id=line.variant_id, product_id=line.product_id, sku=line.sku,
+                                       name=line.name, quantity=line.quantity, position=len(mine.lines),
+                                       weight_grams=line.weight_grams, tax_rate_bp=0, tax_inclusive=True))
+        else:
+            existing.quantity = max(existing.quantity, line.quantity)
+    cart.status, cart.merged_into = MERGED, mine.id
+    mine.delivery = mine.delivery or cart.delivery
+    _touch(mine)
+    record(session, CartMerged(cart.id, mine.id, customer_id))
+    return reprice(session=session, cart=mine)
+
+
+def mark_ordered(*, session: Session, cart_id: uuid.UUID, order_id: uuid.UUID) -> None:
+    """Close the cart once its order exists."""
+    session.execute(update(Cart).where(Cart.id == cart_id).values(status=ORDERED, order_id=order_id,
+                                                                  updated_at=clock.now())
+                    .execution_options(synchronize_session=False))
+
+
+def lines_for(cart: Cart) -> Sequence[CartLine]:
+    return list(cart.lines)
+
+
+def detect_abandoned(*, session: Session, older_than: timedelta, batch: int = 200) -> int:
+    """Raise ``CheckoutAbandoned`` once for each customer's cart with items left alone longer than ``older_than``."""
+    cutoff = clock.now() - older_than
+    carts = list(session.scalars(select(Cart).where(Cart.status == OPEN, Cart.customer_id.is_not(None),
+                                                    Cart.abandoned_at.is_(None), Cart.updated_at <= cutoff)
+                                 .order_by(Cart.updated_at).limit(batch)))
+    raised = 0
+    for cart in carts:
+        if not cart.lines or cart.customer_id is None:
+            continue
+        marked = affected(session.execute(update(Cart).where(Cart.id == cart.id, Cart.abandoned_at.is_(None))
+                                          .values(abandoned_at=clock.now())
+                                          .execution_options(synchronize_session=False)))
+        if marked:
+            total = cart_totals(session=session, cart=cart)
+            record(session, CheckoutAbandoned(cart.id, cart.customer_id, cart.channel_id, total.total.amount_minor,
+                                              cart.currency))
+            raised += 1
+    return raised
+
+
+__all__ = ["Cart", "CartLine", "CartNotFound", "InvalidCartInput", "add_line", "cart_totals", "claim", "create_cart",
+           "get_cart", "reprice", "set_delivery"]

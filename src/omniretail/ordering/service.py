@@ -1,0 +1,195 @@
+"""Ordering use cases: create an order from a placement, move it through its lifecycle, cancel it, read it.
+Flush, never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from omniretail.identity.rules import Permission, Principal
+from omniretail.inventory import service as inventory_service
+from omniretail.kernel import clock
+from omniretail.kernel.numbers import next_number
+from omniretail.kernel.outbox import record
+from omniretail.kernel.paging import Page, paginate
+from omniretail.ordering.events import OrderCancelled, OrderPlaced, OrderStatusChanged
+from omniretail.ordering.exceptions import OrderNotFound, TransitionNotAllowed
+from omniretail.ordering.models import Order, OrderLine, TimelineEntry
+from omniretail.ordering.rules import EDITABLE, OrderStatus, can_move, status_after_refund
+from omniretail.payments import service as payments_service
+
+
+@dataclass(frozen=True)
+class NewLine:
+    variant_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+    line_total_minor: int
+    tax_minor: int
+    tax_rate_bp: int
+    location_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    channel_id: uuid.UUID
+    channel_code: str
+    channel_kind: str
+    location_id: uuid.UUID | None
+    customer_id: uuid.UUID | None
+    cart_id: uuid.UUID | None
+    checkout_key: str | None
+    hold_ref: str
+    currency: str
+    subtotal_minor: int
+    tax_minor: int
+    shipping_minor: int
+    discount_minor: int
+    total_minor: int
+    points: int
+    email: str | None
+    phone: str | None
+    delivery: dict[str, Any]
+    sourcing: dict[str, Any]
+    lines: tuple[NewLine, ...]
+    external_platform: str | None = None
+    external_id: str | None = None
+
+
+def note(*, session: Session, order: Order, kind: str, actor: str, detail: dict[str, Any] | None = None,
+         status: str | None = None) -> TimelineEntry:
+    """Add an entry to the order's timeline."""
+    entry = TimelineEntry(order_id=order.id, at=clock.now(), kind=kind, status=status, actor=actor,
+                          detail=detail or {})
+    session.add(entry)
+    return entry
+
+
+def create_order(*, session: Session, new: NewOrder, actor: str) -> Order:
+    """Number and store a placed order and record ``OrderPlaced``."""
+    order = Order(number=next_number(session=session, prefix="W"), channel_id=new.channel_id,
+                  channel_code=new.channel_code, channel_kind=new.channel_kind, location_id=new.location_id,
+                  customer_id=new.customer_id, cart_id=new.cart_id, checkout_key=new.checkout_key,
+                  external_platform=new.external_platform, external_id=new.external_id, hold_ref=new.hold_ref,
+                  status=OrderStatus.PLACED.value, currency=new.currency, subtotal_minor=new.subtotal_minor,
+                  tax_minor=new.tax_minor, shipping_minor=new.shipping_minor, discount_minor=new.discount_minor,
+                  total_minor=new.total_minor, paid_minor=0, refunded_minor=0, points=new.points, email=new.email,
+                  phone=new.phone, delivery=new.delivery, sourcing=new.sourcing, updated_at=clock.now(),
+                  lines=[OrderLine(position=i, variant_id=ln.variant_id, sku=ln.sku, name=ln.name,
+                                   quantity=ln.quantity, unit_price_minor=ln.unit_price_minor,
+                                   line_total_minor=ln.line_total_minor, tax_minor=ln.tax_minor,
+                                   tax_rate_bp=ln.tax_rate_bp, location_id=ln.location_id)
+                         for i, ln in enumerate(new.lines)])
+    session.add(order)
+    session.flush()
+    note(session=session, order=order, kind="placed", actor=actor, status=order.status,
+         detail={"channel": new.channel_code, "total_minor": new.total_minor, "sourcing": new.sourcing.get("reason")})
+    record(session, OrderPlaced(order.id, order.number, order.channel_id, order.location_id, order.customer_id,
+                                order.total_minor, order.currency, order.points))
+    return order
+
+
+def move(*, session: Session, order: Order, to: OrderStatus, actor: str, detail: dict[str, Any] | None = None) -> Order:
+    """Take one step of the lifecycle, or refuse with the reason."""
+    decision = can_move(order.status, to)
+    if not decision.allowed:
+        raise TransitionNotAllowed(decision.reason, status_now=order.status)
+    before, order.status, order.updated_at = order.status, to.value, clock.now()
+    note(session=session, order=order, kind="status", actor=actor, status=to.value, detail=detail)
+    record(session, OrderStatusChanged(order.id, order.number, before, to.value))
+    session.flush()
+    return order
+
+
+def get_order(*, session: Session, order_id: uuid.UUID) -> Order:
+    order = session.get(Order, order_id)
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_by_key(*, session: Session, checkout_key: str) -> Order | None:
+    return session.scalar(select(Order).where(Order.checkout_key == checkout_key))
+
+
+def order_by_external(*, session: Session, platform: str, external_id: str) -> Order | None:
+    return session.scalar(select(Order).where(Order.external_platform == platform, Order.external_id == external_id))
+
+
+def visible_to(actor: Principal, order: Order) -> bool:
+    """Staff see orders at the locations where they hold ``orders.read``."""
+    places = actor.locations_for(Permission.ORDERS_READ)
+    return places is None or order.location_id in places
+
+
+def list_orders(*, session: Session, actor: Principal | None = None, customer_id: uuid.UUID | None = None,
+                channel_id: uuid.UUID | None = None, status: str | None = None, cursor: str | None,
+                limit: int) -> Page[Order]:
+    """Orders from every channel, newest last, limited to what the caller may see."""
+    stmt = select(Order)
+    if actor is not None:
+        places = actor.locations_for(Permission.ORDERS_READ)
+        if places is not None:
+            stmt = stmt.where(Order.location_id.in_(list(places)))
+    if customer_id is not None:
+        stmt = stmt.where(Order.customer_id == customer_id)
+    if channel_id is not None:
+        stmt = stmt.where(Order.channel_id == channel_id)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    return paginate(session, stmt, Order.id, cursor=cursor, limit=limit)
+
+
+def timeline(*, session: Session, order_id: uuid.UUID) -> list[TimelineEntry]:
+    """Everything that happened to the order, oldest first."""
+    return list(session.scalars(select(TimelineEntry).where(TimelineEntry.order_id == order_id)
+                                .order_by(TimelineEntry.at, TimelineEntry.id)))
+
+
+def cancel(*, session: Session, order: Order, actor: str, reason: str) -> Order:
+    """Cancel before fulfilment: give the stock back and refund every tender to where it came from."""
+    if order.status not in EDITABLE and order.status != OrderStatus.READY_FOR_PICKUP:
+        raise TransitionNotAllowed(f"An order that is {order.status} cannot be cancelled", status_now=order.status)
+    inventory_service.release(session=session, ref=order.hold_ref)
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    left = sum(p.captured_minor - p.refunded_minor for p in payments)
+    if left > 0:
+        payments_service.refund(session=session, payments=payments, amount_minor=left,
+                                idempotency_key=f"cancel:{order.id}", to_store_credit=False, customer_id=None,
+                                actor=actor)
+        order.refunded_minor += left
+    move(session=session, order=order, to=OrderStatus.CANCELLED, actor=actor, detail={"reason": reason,
+                                                                                        "refunded_minor": left})
+    record(session, OrderCancelled(order.id, order.number, left, order.currency))
+    return order
+
+
+def refund(*, session: Session, order: Order, amount_minor: int, idempotency_key: str, to_store_credit: bool,
+           actor: str) -> list[payments_service.RefundDone]:
+    """Refund part of a paid order to its tenders in order (or to store credit)."""
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    done = payments_service.refund(session=session, payments=payments, amount_minor=amount_minor,
+                                   idempotency_key=idempotency_key, to_store_credit=to_store_credit,
+                                   customer_id=order.customer_id, actor=actor)
+    order.refunded_minor = sum(p.refunded_minor for p in payments)
+    after = status_after_refund(order.status, order.paid_minor, order.refunded_minor)
+    note(session=session, order=order, kind="refund", actor=actor, status=after,
+         detail={"amount_minor": amount_minor, "to_store_credit": to_store_credit})
+    order.status = after
+    session.flush()
+    return done
+
+
+def lines_at(order: Order, location_id: uuid.UUID) -> Sequence[OrderLine]:
+    return [ln for ln in order.lines if ln.location_id == location_id]
+
+
+__all__ = ["NewLine", "NewOrder", "Order", "OrderLine", "TimelineEntry", "cancel", "create_order", "get_order",
+           "list_orders", "move", "note", "refund", "timeline"]
