@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Permission, Principal
@@ -53,6 +53,7 @@ _HOLD = (update(StockLevel)
          .values(reserved=StockLevel.reserved + bindparam("hold_quantity"))
          .returning(StockLevel.on_hand, StockLevel.reserved, StockLevel.safety_stock)
          .execution_options(**_NO_SYNC))
+_INSERT_HOLD = insert(cast(Table, Reservation.__table__))
 _REORDER_POINT = select(ReorderPoint).where(ReorderPoint.variant_id == bindparam("variant_id"),
                                             ReorderPoint.location_id == bindparam("location_id"))
 
@@ -284,8 +285,13 @@ def reserve(*, session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, 
                                   "hold_quantity": quantity}).first()
     if row is None:
         raise _short(session, variant_id, location_id, quantity)
-    reservation = Reservation(id=new_id(), ref=ref, variant_id=variant_id, location_id=location_id, quantity=quantity,
-                              status=ReservationStatus.HELD.value, expires_at=expires_at, created_at=clock.now())
+    values = {"id": new_id(), "ref": ref, "variant_id": variant_id, "location_id": location_id, "quantity": quantity,
+              "status": ReservationStatus.HELD.value, "expires_at": expires_at, "created_at": clock.now(),
+              "closed_at": None}
+    # A plain INSERT, then attach the row as already persistent: the unit of work costs more than the insert.
+    session.execute(_INSERT_HOLD, values)
+    reservation = Reservation(**values)
+    make_transient_to_detached(reservation)
     session.add(reservation)
     after = max(row[0] - row[1] - row[2], 0)
     _check_low(session, variant_id, location_id, after + quantity, after)
