@@ -4,20 +4,24 @@ and the signed-in customer's own orders."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from omniretail.cart.dependencies import CallerDep
+from omniretail.cart.dependencies import Caller, CallerDep, csrf_for_cookies, resolve_caller
 from omniretail.identity.dependencies import Allowed, CurrentCustomer
 from omniretail.identity.rules import Permission, Principal
 from omniretail.inventory import service as inventory_service
-from omniretail.kernel.deps import SessionDep
+from omniretail.kernel.db import Database
+from omniretail.kernel.deps import DatabaseDep, SessionDep
 from omniretail.kernel.errors import PermissionDenied
 from omniretail.kernel.schemas import Limit
+from omniretail.ordering import changes
 from omniretail.ordering import service as ordering_service
 from omniretail.ordering.exceptions import OrderNotFound
+from omniretail.ordering.models import Order
 from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender, as_text
 from omniretail.ordering.schemas import CancelIn, OrderPage, OrderRead, RefundIn, RefundRead, TimelineRead
 from omniretail.payments import service as payments_service
@@ -26,9 +30,7 @@ router = APIRouter(tags=["ordering"])
 OrderReader = Annotated[Principal, Depends(Allowed(Permission.ORDERS_READ))]
 
 
-def valid_order(order_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ordering_service.Order:
-    """The order if the caller may see it: its customer, or staff with orders.read at its location."""
-    order = session.get(ordering_service.Order, order_id)
+def _visible(caller: Caller, order: Order | None) -> Order:
     if order is None:
         raise OrderNotFound()
     if caller.customer_id is not None and order.customer_id == caller.customer_id:
@@ -37,6 +39,11 @@ def valid_order(order_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> 
             caller.staff, order):
         return order
     raise OrderNotFound()
+
+
+def valid_order(order_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ordering_service.Order:
+    """The order if the caller may see it: its customer, or staff with orders.read at its location."""
+    return _visible(caller, session.get(ordering_service.Order, order_id))
 
 
 ValidOrder = Annotated[ordering_service.Order, Depends(valid_order)]
@@ -78,21 +85,41 @@ def order_timeline(order: ValidOrder, session: SessionDep) -> list[TimelineRead]
     return [TimelineRead.model_validate(e) for e in ordering_service.timeline(session=session, order_id=order.id)]
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderRead)
-def cancel_order(body: CancelIn, order: ValidOrder, session: SessionDep,
-                 actor: Annotated[str, Depends(_manager)]) -> OrderRead:
-    """Cancel before fulfilment: stock goes back and every tender is refunded."""
-    return OrderRead.model_validate(ordering_service.cancel(session=session, order=order, actor=actor,
-                                                            reason=body.reason))
+def _manager_check(request: Request, db: Database, order_id: uuid.UUID) -> tuple[str, Callable[[Order], None]]:
+    """Who is asking, and the check (run under the order's row lock) that they may change this order."""
+    with db.transaction() as session:
+        caller = resolve_caller(request, session)
+        _visible(caller, session.get(ordering_service.Order, order_id))
+
+    def check(order: Order) -> None:
+        if caller.staff is None or not caller.staff.can(Permission.ORDERS_MANAGE, order.location_id):
+            raise PermissionDenied("You may not change this order")
+
+    return caller.actor, check
 
 
-@router.post("/orders/{order_id}/refunds", status_code=201, response_model=list[RefundRead])
-def refund_order(body: RefundIn, order: ValidOrder, session: SessionDep, actor: Annotated[str, Depends(_manager)],
+@router.post("/orders/{order_id}/cancel", response_model=OrderRead, dependencies=[Depends(csrf_for_cookies)])
+def cancel_order(order_id: uuid.UUID, body: CancelIn, request: Request, db: DatabaseDep,
+                 idempotency_key: Annotated[str | None, Header(alias="idempotency-key", min_length=8,
+                                                                max_length=200)] = None) -> OrderRead:
+    """Cancel before fulfilment: stock goes back and every tender is refunded (once, however often retried)."""
+    actor, check = _manager_check(request, db, order_id)
+    changes.cancel_order(db=db, order_id=order_id, actor=actor, reason=body.reason, check=check)
+    with db.transaction(read_only=True) as session:
+        return OrderRead.model_validate(ordering_service.get_order(session=session, order_id=order_id))
+
+
+@router.post("/orders/{order_id}/refunds", status_code=201, response_model=list[RefundRead],
+             dependencies=[Depends(csrf_for_cookies)])
+def refund_order(order_id: uuid.UUID, body: RefundIn, request: Request, db: DatabaseDep,
                  idempotency_key: Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=200)]
                  ) -> list[RefundRead]:
-    """Refund part of an order to its tenders in the order they were taken, or to store credit."""
-    done = ordering_service.refund(session=session, order=order, amount_minor=body.amount_minor,
-                                   idempotency_key=idempotency_key, to_store_credit=body.to_store_credit, actor=actor)
+    """Refund part of an order to its tenders in the order they were taken, or to store credit; the same key
+    refunds once."""
+    actor, check = _manager_check(request, db, order_id)
+    done = changes.refund_order(db=db, order_id=order_id, amount_minor=body.amount_minor,
+                                idempotency_key=idempotency_key, to_store_credit=body.to_store_credit, actor=actor,
+                                check=check)
     return [RefundRead.model_validate(d) for d in done]
 
 

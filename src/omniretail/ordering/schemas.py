@@ -75,3 +75,4 @@ class RefundRead(Schema):
     method: str
     amount_minor: int
     destination: str
+    status: str = "completed"

@@ -153,28 +153,38 @@ def timeline(*, session: Session, order_id: uuid.UUID) -> list[TimelineEntry]:
                                 .order_by(TimelineEntry.at, TimelineEntry.id)))
 
 
-def cancel(*, session: Session, order: Order, actor: str, reason: str) -> Order:
-    """Cancel before fulfilment: give the stock back and refund every tender to where it came from."""
+def cancel(*, session: Session, order: Order, actor: str, reason: str) -> list[payments_service.RefundDone]:
+    """Cancel before fulfilment: give the stock back and record the refund of every tender to where it came from
+    (card parts stay pending until ``ordering.changes`` has called the gateway). Cancelling twice is harmless."""
+    key = f"cancel:{order.id}"
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    if order.status == OrderStatus.CANCELLED:
+        return payments_service.refunds_under(session=session, idempotency_key=key,
+                                              payment_ids=[p.id for p in payments])
     if order.status not in EDITABLE and order.status != OrderStatus.READY_FOR_PICKUP:
         raise TransitionNotAllowed(f"An order that is {order.status} cannot be cancelled", status_now=order.status)
     inventory_service.release(session=session, ref=order.hold_ref)
-    payments = payments_service.payments_of(session=session, order_id=order.id)
     left = sum(p.captured_minor - p.refunded_minor for p in payments)
+    done: list[payments_service.RefundDone] = []
     if left > 0:
-        payments_service.refund(session=session, payments=payments, amount_minor=left,
-                                idempotency_key=f"cancel:{order.id}", to_store_credit=False, customer_id=None,
-                                actor=actor)
-        order.refunded_minor += left
+        done = payments_service.refund(session=session, payments=payments, amount_minor=left, idempotency_key=key,
+                                       to_store_credit=False, customer_id=None, actor=actor)
+        order.refunded_minor = sum(p.refunded_minor for p in payments)
     move(session=session, order=order, to=OrderStatus.CANCELLED, actor=actor, detail={"reason": reason,
                                                                                         "refunded_minor": left})
     record(session, OrderCancelled(order.id, order.number, left, order.currency))
-    return order
+    return done
 
 
 def refund(*, session: Session, order: Order, amount_minor: int, idempotency_key: str, to_store_credit: bool,
            actor: str) -> list[payments_service.RefundDone]:
-    """Refund part of a paid order to its tenders in order (or to store credit)."""
+    """Record a refund of part of a paid order to its tenders in order (or to store credit); card parts stay
+    pending until ``ordering.changes`` has called the gateway. The same key refunds once."""
     payments = payments_service.payments_of(session=session, order_id=order.id)
+    earlier = payments_service.refunds_under(session=session, idempotency_key=idempotency_key,
+                                             payment_ids=[p.id for p in payments])
+    if earlier:
+        return earlier
     done = payments_service.refund(session=session, payments=payments, amount_minor=amount_minor,
                                    idempotency_key=idempotency_key, to_store_credit=to_store_credit,
                                    customer_id=order.customer_id, actor=actor)
@@ -185,6 +195,20 @@ def refund(*, session: Session, order: Order, amount_minor: int, idempotency_key
     order.status = after
     session.flush()
     return done
+
+
+def sync_refunded(*, session: Session, order_id: uuid.UUID, actor: str) -> Order:
+    """Bring the order's refunded total in line with its payments after card refunds settled (a failed card
+    refund gives its amount back, and says so on the timeline)."""
+    order = get_order(session=session, order_id=order_id)
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    refunded = sum(p.refunded_minor for p in payments)
+    if refunded < order.refunded_minor:
+        note(session=session, order=order, kind="refund_failed", actor=actor,
+             detail={"amount_minor": order.refunded_minor - refunded})
+    order.refunded_minor = refunded
+    session.flush()
+    return order
 
 
 def lines_at(order: Order, location_id: uuid.UUID) -> Sequence[OrderLine]:

@@ -6,35 +6,49 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
+from omniretail.cart.dependencies import csrf_for_cookies, resolve_caller
 from omniretail.identity.dependencies import Allowed, CurrentStaff
 from omniretail.identity.rules import Permission, Principal
-from omniretail.kernel.deps import SessionDep
-from omniretail.kernel.errors import PermissionDenied
+from omniretail.kernel.deps import DatabaseDep, SessionDep
+from omniretail.kernel.errors import NotAuthenticated, PermissionDenied
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
 from omniretail.ordering.schemas import RefundRead
+from omniretail.payments import refunds
 from omniretail.payments import service as payments_service
+from omniretail.payments.exceptions import PaymentNotFound
+from omniretail.payments.gateways import gateways
+from omniretail.payments.models import Payment
 from omniretail.payments.pos.api import router as pos_router
-from omniretail.payments.schemas import GiftCardCreate, GiftCardRead, PaymentRefundIn
+from omniretail.payments.schemas import GiftCardCreate, GiftCardRead, PaymentRefundIn, WebhookAck
 
 router = APIRouter(tags=["payments"])
 router.include_router(pos_router)
 
 
-@router.post("/payments/{payment_id}/refunds", status_code=201, response_model=list[RefundRead])
-def refund_payment(payment_id: uuid.UUID, body: PaymentRefundIn, session: SessionDep, staff: CurrentStaff,
+@router.post("/payments/{payment_id}/refunds", status_code=201, response_model=list[RefundRead],
+             dependencies=[Depends(csrf_for_cookies)])
+def refund_payment(payment_id: uuid.UUID, body: PaymentRefundIn, request: Request, db: DatabaseDep,
                    idempotency_key: Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=200)]
                    ) -> list[RefundRead]:
-    """Refund part of one payment (never more than it captured), to itself or to store credit."""
-    payment = payments_service.get_payment(session=session, payment_id=payment_id)
-    if not staff.can(Permission.ORDERS_MANAGE, payment.location_id) and not staff.can(Permission.RETURNS_MANAGE,
-                                                                                     payment.location_id):
-        raise PermissionDenied("You may not refund payments here")
-    done = payments_service.refund(session=session, payments=[payment], amount_minor=body.amount_minor,
-                                   idempotency_key=idempotency_key, to_store_credit=body.to_store_credit,
-                                   customer_id=None, actor=f"staff:{staff.email}")
+    """Refund part of one payment (never more than it captured), to itself or to store credit; the same key
+    refunds once. The card gateway is called with no transaction open."""
+    with db.transaction(read_only=True) as session:
+        staff = resolve_caller(request, session).staff
+    if staff is None:
+        raise NotAuthenticated("Sign in")
+
+    def check(payment: Payment) -> None:
+        if not staff.can(Permission.ORDERS_MANAGE, payment.location_id) and not staff.can(
+                Permission.RETURNS_MANAGE, payment.location_id):
+            raise PermissionDenied("You may not refund payments here")
+
+    done = refunds.refund_payment(db=db, payment_id=payment_id, amount_minor=body.amount_minor,
+                                  idempotency_key=idempotency_key, to_store_credit=body.to_store_credit,
+                                  customer_id=None, actor=f"staff:{staff.email}", check=check)
     return [RefundRead.model_validate(d) for d in done]
 
 
@@ -53,3 +67,23 @@ def gift_card_balance(code: str, session: SessionDep, staff: CurrentStaff) -> Gi
     account = payments_service.gift_card(session=session, code=code[:32])
     return GiftCardRead(code=account.code or "", currency=account.currency,
                         balance_minor=payments_service.balance(session=session, account_id=account.id))
+
+
+@router.post("/payments/webhooks/{gateway}", response_model=WebhookAck)
+async def gateway_webhook(gateway: str, request: Request, db: DatabaseDep,
+                          signature: Annotated[str, Header(alias="x-signature", max_length=200)] = "") -> WebhookAck:
+    """Take an event a payment gateway sends (HMAC-SHA256 over the raw body in ``X-Signature``); a redelivered
+    event id changes nothing."""
+    adapter = gateways().named(gateway[:30])
+    if adapter is None:
+        raise PaymentNotFound("No such gateway")
+    payload = await request.body()
+    event = adapter.verify_webhook(payload=payload, signature=signature)
+
+    def store() -> bool:
+        with db.transaction() as session:
+            return payments_service.receive_webhook(session=session, gateway=adapter.name, event=event,
+                                                    is_postgresql=db.is_postgresql)
+
+    fresh = await run_in_threadpool(store)
+    return WebhookAck(received=True, duplicate=not fresh)

@@ -75,6 +75,8 @@ class CashSessionState(Conflict):
 
 
 class BadWebhookSignature(DomainError):
+    """A webhook whose HMAC signature does not match its raw body, or that is not a gateway event."""
+
     type = "payments/bad-signature"
     title = "The webhook signature does not match"
-    status = 401
+    status = 400

@@ -131,6 +131,10 @@ class Gateways:
     def for_method(self, method: str) -> PaymentGateway:
         return self.by_method[method]
 
+    def named(self, name: str) -> PaymentGateway | None:
+        """The gateway called ``name`` (webhooks arrive per gateway), if one is configured."""
+        return next((g for g in self.by_method.values() if g.name == name), None)
+
 
 _default = TestCardGateway()
 _registry = Gateways({Method.CARD.value: _default, Method.PAY_LATER.value: _default})

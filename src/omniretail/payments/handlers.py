@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from omniretail.checkout.events import CheckoutFailed
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.outbox import Handler, HandlerContext
+from omniretail.payments import refunds
 from omniretail.payments import service as payments_service
 from omniretail.payments.gateways import gateways
 from omniretail.payments.rules import Method
@@ -21,5 +27,11 @@ def reverse_abandoned_tenders(ctx: HandlerContext, event: CheckoutFailed) -> Non
         payments_service.give_back_to_ledger(session=ctx.session, ref=key)
 
 
+def repair_refunds(session: Session, adapters: Any) -> object:
+    """Settle card refunds a crash or an unreachable gateway left pending (the gateway is called between
+    transactions of their own, so this job never uses ``session``)."""
+    return refunds.repair(db=refunds.database_of(session))
+
+
 HANDLERS: dict[type[Event], list[Handler]] = {CheckoutFailed: [reverse_abandoned_tenders]}
-JOBS: list[Job] = []
+JOBS: list[Job] = [Job("payments.refunds", timedelta(minutes=1), repair_refunds)]

@@ -38,6 +38,9 @@ class Payment(IdMixin, CreatedMixin, Base):
 
 
 class Refund(IdMixin, CreatedMixin, Base):
+    """One tender's part of a refund: ``pending`` while the gateway is being asked, then completed or failed
+    (a failed part's amount is refundable again)."""
+
     __tablename__ = "payments_refund"
     __table_args__ = (UniqueConstraint("idempotency_key", "payment_id"),)
 
@@ -49,6 +52,8 @@ class Refund(IdMixin, CreatedMixin, Base):
     idempotency_key: Mapped[str] = mapped_column(String(200))
     gateway_ref: Mapped[str | None] = mapped_column(String(120))
     actor: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default="completed", index=True)
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class LedgerAccount(IdMixin, CreatedMixin, Base):
@@ -122,3 +127,15 @@ class CashMovement(IdMixin, CreatedMixin, Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     ref: Mapped[str | None] = mapped_column(String(220))
     actor: Mapped[str] = mapped_column(String(200), default="")
+
+
+class WebhookEvent(IdMixin, CreatedMixin, Base):
+    """An event a gateway sent us, kept once per gateway event id (a redelivery changes nothing)."""
+
+    __tablename__ = "payments_webhook_event"
+    __table_args__ = (UniqueConstraint("gateway", "event_id"),)
+
+    gateway: Mapped[str] = mapped_column(String(30))
+    event_id: Mapped[str] = mapped_column(String(120))
+    type: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]]

@@ -55,3 +55,8 @@ class CashSessionRead(Schema):
     counted_minor: int | None
     expected_minor: int | None
     report: dict[str, Any] | None
+
+
+class WebhookAck(Schema):
+    received: bool
+    duplicate: bool

@@ -8,25 +8,30 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from omniretail.kernel import clock
 from omniretail.kernel.db import affected
 from omniretail.kernel.errors import FieldError
+from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
 from omniretail.kernel.outbox import record
 from omniretail.payments.events import PaymentRefunded
 from omniretail.payments.exceptions import (
+    BadWebhookSignature,
     GiftCardNotFound,
     InsufficientBalance,
     InvalidTender,
     PaymentNotFound,
     RefundRefused,
 )
-from omniretail.payments.gateways import gateways
-from omniretail.payments.models import CashMovement, LedgerAccount, LedgerEntry, Payment, Refund
+from omniretail.payments.models import CashMovement, LedgerAccount, LedgerEntry, Payment, Refund, WebhookEvent
 from omniretail.payments.rules import Method, PaymentStatus, RefundPart, Tender, plan_refund
 
 GIFT_CARD, STORE_CREDIT = "gift_card", "store_credit"
@@ -196,6 +201,13 @@ def refunds_of(*, session: Session, order_id: uuid.UUID) -> list[Refund]:
 
 
 # -- refunds ---------------------------------------------------------------------------------------------------
+# A refund is recorded in parts, one per tender. Parts that need no outside call (gift card, store credit, cash)
+# complete in the transaction that records them; card and pay-later parts stay ``pending`` until the entry point
+# (``payments.refunds``) has called the gateway with no transaction open and settles them.
+
+PENDING, COMPLETED, FAILED = "pending", "completed", "failed"
+GATEWAY_METHODS = (Method.CARD, Method.PAY_LATER)
+
 
 @dataclass(frozen=True)
 class RefundDone:
@@ -204,18 +216,31 @@ class RefundDone:
     method: str
     amount_minor: int
     destination: str
+    status: str = COMPLETED
+    order_id: uuid.UUID | None = None
+
+
+def _done(row: Refund, method: str) -> RefundDone:
+    return RefundDone(row.id, row.payment_id, method, row.amount_minor, row.destination, row.status, row.order_id)
+
+
+def refunds_under(*, session: Session, idempotency_key: str, payment_ids: Sequence[uuid.UUID]) -> list[RefundDone]:
+    """The parts of a refund already recorded under ``idempotency_key`` for these payments."""
+    rows = list(session.scalars(select(Refund).where(Refund.idempotency_key == idempotency_key,
+                                                     Refund.payment_id.in_(list(payment_ids))).order_by(Refund.id)))
+    methods: dict[uuid.UUID, str] = {pid: method for pid, method in session.execute(
+        select(Payment.id, Payment.method).where(Payment.id.in_([r.payment_id for r in rows])))} if rows else {}
+    return [_done(r, methods[r.payment_id]) for r in rows]
 
 
 def refund(*, session: Session, payments: Sequence[Payment], amount_minor: int, idempotency_key: str,
            to_store_credit: bool, customer_id: uuid.UUID | None, actor: str) -> list[RefundDone]:
-    """Give money back over the tenders in the order they were taken (or to store credit); never more than
-    each captured. A card refund calls the gateway: the caller runs this in a short transaction of its own."""
-    done = list(session.scalars(select(Refund).where(Refund.idempotency_key == idempotency_key,
-                                                     Refund.payment_id.in_([p.id for p in payments]))))
+    """Record a refund over the tenders in the order they were taken (or to store credit), never more than each
+    captured; ledger and cash parts complete now, card parts stay pending for the gateway call. A second call
+    under the same key returns the first parts."""
+    done = refunds_under(session=session, idempotency_key=idempotency_key, payment_ids=[p.id for p in payments])
     if done:
-        by_id = {p.id: p for p in payments}
-        return [RefundDone(r.id, r.payment_id, by_id[r.payment_id].method, r.amount_minor, r.destination)
-                for r in done]
+        return done
     if to_store_credit and customer_id is None:
         raise RefundRefused("Only a signed-in customer can be refunded to store credit")
     tenders = [Tender(p.id, p.method, p.captured_minor, p.refunded_minor) for p in payments]
@@ -227,22 +252,28 @@ def refund(*, session: Session, payments: Sequence[Payment], amount_minor: int, 
             for part in plan]
 
 
+def _set_refunded(session: Session, payment: Payment, delta: int) -> bool:
+    # The conditional update is what keeps refunds within the capture when two requests race.
+    moved = affected(session.execute(
+        update(Payment).where(Payment.id == payment.id,
+                              Payment.captured_minor - Payment.refunded_minor >= delta,
+                              Payment.refunded_minor + delta >= 0)
+        .values(refunded_minor=Payment.refunded_minor + delta)
+        .execution_options(synchronize_session=False)))
+    if moved:
+        session.refresh(payment)
+        payment.status = (PaymentStatus.REFUNDED if payment.refunded_minor >= payment.captured_minor
+                          else PaymentStatus.PARTIALLY_REFUNDED if payment.refunded_minor
+                          else PaymentStatus.CAPTURED)
+    return bool(moved)
+
+
 def _refund_part(session: Session, payment: Payment, part: RefundPart, key: str,
                  customer_id: uuid.UUID | None, actor: str) -> RefundDone:
-    # The conditional update is what keeps refunds within the capture when two requests race.
-    taken = affected(session.execute(
-        update(Payment).where(Payment.id == payment.id,
-                              Payment.captured_minor - Payment.refunded_minor >= part.amount_minor)
-        .values(refunded_minor=Payment.refunded_minor + part.amount_minor)
-        .execution_options(synchronize_session=False)))
-    if not taken:
+    if not _set_refunded(session, payment, part.amount_minor):
         raise RefundRefused("Someone refunded this payment meanwhile; reload and try again")
-    session.refresh(payment)
-    payment.status = (PaymentStatus.REFUNDED if payment.refunded_minor >= payment.captured_minor
-                      else PaymentStatus.PARTIALLY_REFUNDED)
-    money = Money(part.amount_minor, payment.currency)
     ref = f"refund:{key}:{payment.id}"
-    gateway_ref = None
+    status = COMPLETED
     if part.destination == "store_credit":
         assert customer_id is not None
         account = store_credit_account(session=session, customer_id=customer_id, currency=payment.currency)
@@ -253,14 +284,87 @@ def _refund_part(session: Session, payment: Payment, part: RefundPart, key: str,
         if payment.cash_session_id is not None:
             session.add(CashMovement(session_id=payment.cash_session_id, kind="refund",
                                      amount_minor=-part.amount_minor, ref=ref, actor=actor))
-    elif payment.gateway_ref and payment.method in (Method.CARD, Method.PAY_LATER):
-        gateway_ref = gateways().for_method(payment.method).refund(reference=payment.gateway_ref, amount=money,
-                                                                   idempotency_key=ref).reference
+    elif payment.gateway_ref and payment.method in GATEWAY_METHODS:
+        status = PENDING
     row = Refund(payment_id=payment.id, order_id=payment.order_id, amount_minor=part.amount_minor,
-                 currency=payment.currency, destination=part.destination, idempotency_key=key,
-                 gateway_ref=gateway_ref, actor=actor)
+                 currency=payment.currency, destination=part.destination, idempotency_key=key, status=status,
+                 actor=actor)
     session.add(row)
     session.flush()
-    record(session, PaymentRefunded(payment.order_id, payment.id, part.amount_minor, payment.currency,
-                                    part.destination))
-    return RefundDone(row.id, payment.id, payment.method, part.amount_minor, part.destination)
+    if status == COMPLETED:
+        record(session, PaymentRefunded(payment.order_id, payment.id, part.amount_minor, payment.currency,
+                                        part.destination))
+    return _done(row, payment.method)
+
+
+@dataclass(frozen=True)
+class GatewayRefund:
+    """A pending card refund part as the gateway call needs it."""
+
+    refund_id: uuid.UUID
+    method: str
+    reference: str
+    amount: Money
+    key: str
+
+
+def pending_gateway_refunds(*, session: Session, refund_ids: Sequence[uuid.UUID] | None = None,
+                            older_than: datetime | None = None, limit: int = 200) -> list[GatewayRefund]:
+    """Card refund parts still waiting for the gateway (these ids, or every one recorded before ``older_than``)."""
+    stmt = (select(Refund, Payment).join(Payment, Payment.id == Refund.payment_id)
+            .where(Refund.status == PENDING).order_by(Refund.id).limit(limit))
+    if refund_ids is not None:
+        stmt = stmt.where(Refund.id.in_(list(refund_ids)))
+    if older_than is not None:
+        stmt = stmt.where(Refund.created_at <= older_than)
+    return [GatewayRefund(r.id, p.method, p.gateway_ref or "", Money(r.amount_minor, r.currency),
+                          f"refund:{r.idempotency_key}:{p.id}")
+            for r, p in session.execute(stmt)]
+
+
+def settle_refund(*, session: Session, refund_id: uuid.UUID, gateway_ref: str | None, error: str | None) -> Refund:
+    """Complete a pending card refund part with the gateway's reference, or fail it and make its amount
+    refundable again; a part already settled stays as it is."""
+    row = session.scalar(select(Refund).where(Refund.id == refund_id).with_for_update())
+    if row is None:
+        raise PaymentNotFound("No such refund")
+    if row.status != PENDING:
+        return row
+    payment = get_payment(session=session, payment_id=row.payment_id)
+    if error is None:
+        row.status, row.gateway_ref = COMPLETED, gateway_ref
+        record(session, PaymentRefunded(row.order_id, row.payment_id, row.amount_minor, row.currency,
+                                        row.destination))
+    else:
+        row.status, row.error = FAILED, error[:200]
+        _set_refunded(session, payment, -row.amount_minor)
+    session.flush()
+    return row
+
+
+# -- gateway webhooks ------------------------------------------------------------------------------------------
+
+def receive_webhook(*, session: Session, gateway: str, event: dict[str, Any], is_postgresql: bool) -> bool:
+    """Keep a verified gateway event once per its id and apply it (a refund the gateway confirms settles the
+    pending part); returns False for a redelivery, which changes nothing."""
+    event_id, kind = str(event.get("id") or "")[:120], str(event.get("type") or "")[:80]
+    if not event_id or not kind:
+        raise BadWebhookSignature("The webhook body is not an event")
+    insert = pg_insert if is_postgresql else sqlite_insert
+    stored = session.execute(insert(WebhookEvent).values(
+        id=new_id(), gateway=gateway, event_id=event_id, type=kind, payload=event, created_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["gateway", "event_id"]).returning(WebhookEvent.id)).first()
+    if stored is None:
+        return False
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    assert isinstance(data, dict)
+    refund_id = data.get("refund_id")
+    if kind in ("refund.succeeded", "refund.failed") and isinstance(refund_id, str):
+        try:
+            rid = uuid.UUID(refund_id)
+        except ValueError:
+            return True
+        if session.get(Refund, rid) is not None:
+            settle_refund(session=session, refund_id=rid, gateway_ref=data.get("reference"),
+                          error=None if kind == "refund.succeeded" else str(data.get("reason") or "refused"))
+    return True
