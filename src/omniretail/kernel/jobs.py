@@ -34,11 +34,16 @@ class JobRun(Base):
 
 @dataclass(frozen=True)
 class Job:
-    """``run(session, adapters)`` is called in its own transaction every ``every``."""
+    """``run(session, adapters)`` is called in its own transaction every ``every``.
+
+    A job that calls outside systems (a payment gateway, a carrier) must not hold a transaction open while it
+    waits: it sets ``owns_transactions`` and is called as ``run(db, adapters)`` to open its own short ones.
+    """
 
     name: str
     every: timedelta
-    run: Callable[[Session, Any], object]
+    run: Callable[[Any, Any], object]
+    owns_transactions: bool = False
 
 
 def _claim(db: Database, job: Job) -> bool:
@@ -58,8 +63,11 @@ def run_due(db: Database, jobs: Sequence[Job], *, adapters: Any = None) -> int:
         if not _claim(db, job):
             continue
         try:
-            with db.transaction() as session:
-                job.run(session, adapters)
+            if job.owns_transactions:
+                job.run(db, adapters)
+            else:
+                with db.transaction() as session:
+                    job.run(session, adapters)
         except Exception as exc:
             log.exception("job failed", extra={"job": job.name})
             with db.transaction() as session:

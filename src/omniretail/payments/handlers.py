@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from omniretail.checkout.events import CheckoutFailed
+from omniretail.kernel.db import Database
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.outbox import Handler, HandlerContext
@@ -27,11 +26,11 @@ def reverse_abandoned_tenders(ctx: HandlerContext, event: CheckoutFailed) -> Non
         payments_service.give_back_to_ledger(session=ctx.session, ref=key)
 
 
-def repair_refunds(session: Session, adapters: Any) -> object:
+def repair_refunds(db: Database, adapters: Any) -> object:
     """Settle card refunds a crash or an unreachable gateway left pending (the gateway is called between
-    transactions of their own, so this job never uses ``session``)."""
-    return refunds.repair(db=refunds.database_of(session))
+    short transactions of the job's own)."""
+    return refunds.repair(db=db)
 
 
 HANDLERS: dict[type[Event], list[Handler]] = {CheckoutFailed: [reverse_abandoned_tenders]}
-JOBS: list[Job] = [Job("payments.refunds", timedelta(minutes=1), repair_refunds)]
+JOBS: list[Job] = [Job("payments.refunds", timedelta(minutes=1), repair_refunds, owns_transactions=True)]

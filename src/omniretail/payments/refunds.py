@@ -19,9 +19,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from omniretail.kernel import clock
 from omniretail.kernel.db import Database
@@ -80,22 +79,6 @@ def _call(call: payments_service.GatewayRefund) -> tuple[str | None, str | None]
         log.exception("refund gateway call failed; the repair job retries", extra={"refund_id": str(call.refund_id)})
         return None, None
     return result.reference, None
-
-
-def database_of(session: Session) -> Database:
-    """The database behind a job's session, for a job that must commit between outside calls. The job must not
-    use ``session`` itself (on SQLite its transaction would hold the write lock)."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    db = Database.__new__(Database)
-    db.url = str(engine.url)
-    db.engine = engine
-    db.is_sqlite = engine.dialect.name == "sqlite"
-    db.is_postgresql = engine.dialect.name == "postgresql"
-    reader = engine.execution_options(sqlite_begin="DEFERRED") if db.is_sqlite else engine
-    db.writer = sessionmaker(engine, expire_on_commit=False)
-    db.reader = sessionmaker(reader, expire_on_commit=False)
-    return db
 
 
 def repair(*, db: Database, stale_after: timedelta = timedelta(minutes=2)) -> int:
