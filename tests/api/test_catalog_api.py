@@ -84,3 +84,22 @@ def test_suggestions_complete_what_the_shopper_types(client, db):
     response = client.get("/api/v1/search/suggestions", params={"q": "пом", "channel": "web-eu"})
 
     assert response.json() == ["помада"]
+
+
+def test_a_marketer_features_products_on_the_home_page_and_shoppers_read_them_per_channel(client, db):
+    with db.transaction() as s:
+        sh = shop(s)
+        lip = lipstick(s, sh)
+    headers = _sign_in(client, db, Role.MARKETER)
+
+    created = client.post("/api/v1/collections", headers=headers, json={
+        "code": "home-picks", "titles": {"en": "Our picks", "zh": "精选"}, "product_ids": [str(lip.id)]})
+    bad = client.post("/api/v1/collections", headers=headers, json={
+        "code": "home-new", "titles": {"en": "New"}, "rule": "trending", "size": 99})
+    shelves = client.get("/api/v1/channels/app-cn/catalog/collections", params={"locale": "zh"})
+
+    assert created.status_code == 201, created.text
+    assert created.json()["product_ids"] == [str(lip.id)]
+    assert bad.status_code == 422
+    assert {e["loc"][-1] for e in bad.json()["errors"]} >= {"rule", "size"}
+    assert [(s["title"], [c["name"] for c in s["items"]]) for s in shelves.json()] == [("精选", ["丝绒哑光口红"])]

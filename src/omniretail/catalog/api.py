@@ -9,16 +9,22 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from omniretail.catalog import categories as catalog_categories
 from omniretail.catalog import service as catalog_service
+from omniretail.catalog.collections import service as collections_service
 from omniretail.catalog.dependencies import CatalogReader, CatalogWriter, ValidProduct, ValidVariant
 from omniretail.catalog.importing import service as import_service
-from omniretail.catalog.rules import RelationKind
+from omniretail.catalog.models import Collection
+from omniretail.catalog.rules import CollectionRule, RelationKind
 from omniretail.catalog.schemas import (
     AttributeCreate,
     AttributeRead,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
+    CollectionCreate,
+    CollectionRead,
+    CollectionUpdate,
     CrumbOut,
     ImportReport,
     ListingOut,
@@ -30,6 +36,7 @@ from omniretail.catalog.schemas import (
     PublicationIn,
     PublicationRead,
     RelationsIn,
+    ShelfOut,
     VariantCreate,
     VariantRead,
     VariantUpdate,
@@ -53,20 +60,20 @@ def _texts(texts: dict[str, object]) -> dict[str, ProductText]:
 @router.get("/categories")
 def list_categories(session: SessionDep, actor: CatalogReader) -> list[CategoryRead]:
     """The category tree, parents first, siblings in order."""
-    return [CategoryRead.model_validate(c) for c in catalog_service.list_categories(session=session)]
+    return [CategoryRead.model_validate(c) for c in catalog_categories.list_categories(session=session)]
 
 
 @router.post("/categories", status_code=201)
 def create_category(body: CategoryCreate, session: SessionDep, actor: CatalogWriter) -> CategoryRead:
     """Add a category, with names (and optional slugs) per locale."""
-    return CategoryRead.model_validate(catalog_service.create_category(session=session, actor=actor,
-                                                                       **body.model_dump()))
+    return CategoryRead.model_validate(catalog_categories.create_category(session=session, actor=actor,
+                                                                          **body.model_dump()))
 
 
 @router.get("/categories/{category_id}")
 def get_category(category_id: uuid.UUID, session: SessionDep, actor: CatalogReader) -> CategoryRead:
     """One category."""
-    return CategoryRead.model_validate(catalog_service.get_category(session=session, category_id=category_id))
+    return CategoryRead.model_validate(catalog_categories.get_category(session=session, category_id=category_id))
 
 
 @router.patch("/categories/{category_id}")
@@ -74,9 +81,9 @@ def update_category(category_id: uuid.UUID, body: CategoryUpdate, session: Sessi
                     actor: CatalogWriter) -> CategoryRead:
     """Rename, reorder or move a category."""
     changes = body.model_dump(exclude_unset=True)
-    category = catalog_service.update_category(session=session, actor=actor, category_id=category_id,
-                                               names=changes.get("names"), position=changes.get("position"),
-                                               parent_id=changes.get("parent_id"), move="parent_id" in changes)
+    category = catalog_categories.update_category(session=session, actor=actor, category_id=category_id,
+                                                  names=changes.get("names"), position=changes.get("position"),
+                                                  parent_id=changes.get("parent_id"), move="parent_id" in changes)
     return CategoryRead.model_validate(category)
 
 
@@ -277,3 +284,58 @@ def channel_product(channel: str, product: str, response: Response, session: Ses
     data = dataclasses.asdict(page)
     data["breadcrumbs"] = [CrumbOut(id=i, name=n, slug=s) for i, n, s in page.breadcrumbs]
     return ProductPageOut.model_validate(data)
+
+
+# Featured collections
+
+def _collection(session: SessionDep, collection: Collection) -> CollectionRead:
+    return CollectionRead(id=collection.id, code=collection.code, titles=dict(collection.titles),
+                          rule=CollectionRule(collection.rule), category_id=collection.category_id,
+                          size=collection.size, position=collection.position,
+                          product_ids=collections_service.item_ids(session=session, collection_id=collection.id))
+
+
+@router.get("/collections")
+def list_collections(session: SessionDep, actor: CatalogReader, category: uuid.UUID | None = None,
+                     ) -> list[CollectionRead]:
+    """Featured collections, all or one category's, by position."""
+    found = collections_service.list_collections(session=session, category_id=category)
+    return [_collection(session, c) for c in found]
+
+
+@router.post("/collections", status_code=201)
+def create_collection(body: CollectionCreate, session: SessionDep, actor: CatalogWriter) -> CollectionRead:
+    """Add a featured collection to the home page (no category) or a category page."""
+    collection = collections_service.create_collection(session=session, actor=actor, **body.model_dump())
+    return _collection(session, collection)
+
+
+@router.get("/collections/{collection_id}")
+def get_collection(collection_id: uuid.UUID, session: SessionDep, actor: CatalogReader) -> CollectionRead:
+    """One collection."""
+    return _collection(session, collections_service.get_collection(session=session, collection_id=collection_id))
+
+
+@router.patch("/collections/{collection_id}")
+def update_collection(collection_id: uuid.UUID, body: CollectionUpdate, session: SessionDep,
+                      actor: CatalogWriter) -> CollectionRead:
+    """Retitle, resize, reorder, change the rule of, or re-pick the products of a collection."""
+    collection = collections_service.update_collection(session=session, actor=actor, collection_id=collection_id,
+                                                       **body.model_dump(exclude_unset=True))
+    return _collection(session, collection)
+
+
+@router.delete("/collections/{collection_id}", status_code=204)
+def delete_collection(collection_id: uuid.UUID, session: SessionDep, actor: CatalogWriter) -> Response:
+    """Remove a collection."""
+    collections_service.delete_collection(session=session, actor=actor, collection_id=collection_id)
+    return Response(status_code=204)
+
+
+@router.get("/channels/{channel}/catalog/collections")
+def channel_collections(channel: str, response: Response, session: SessionDep, locale: str | None = None,
+                        category: uuid.UUID | None = None) -> list[ShelfOut]:
+    """The featured shelves of the home page (no category) or a category page, at the channel's prices."""
+    shelves = collections_service.shelves(session=session, channel_ref=channel, locale=locale, category_id=category)
+    response.headers["cache-control"] = PUBLIC_CACHE
+    return [ShelfOut.model_validate(dataclasses.asdict(shelf)) for shelf in shelves]

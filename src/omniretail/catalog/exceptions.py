@@ -49,3 +49,8 @@ class ImportRejected(InvalidInput):
 
     type = "catalog/import-rejected"
     title = "The file has invalid rows; nothing was imported"
+
+
+class CollectionNotFound(NotFound):
+    type = "catalog/collection-not-found"
+    title = "Collection not found"

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from omniretail.catalog.rules import AttributeKind, ProductStatus, RelationKind
+from omniretail.catalog.rules import AttributeKind, CollectionRule, ProductStatus, RelationKind
 from omniretail.kernel.paging import PageRead
 from omniretail.kernel.schemas import Locale, Name, Schema
 
@@ -223,3 +223,43 @@ class ImportReport(Schema):
     updated: int
     written: bool
     errors: list[dict[str, Any]]
+
+
+# Featured collections
+
+class CollectionCreate(Schema):
+    code: Code
+    titles: dict[Locale, Name]
+    rule: CollectionRule = CollectionRule.MANUAL
+    category_id: uuid.UUID | None = None
+    size: Annotated[int, Field(ge=1, le=48)] = 12
+    position: int = 0
+    product_ids: list[uuid.UUID] = []
+
+
+class CollectionUpdate(Schema):
+    titles: dict[Locale, Name] | None = None
+    rule: CollectionRule | None = None
+    size: Annotated[int, Field(ge=1, le=48)] | None = None
+    position: int | None = None
+    product_ids: list[uuid.UUID] | None = None
+
+
+class CollectionRead(Schema):
+    id: uuid.UUID
+    code: str
+    titles: dict[str, str]
+    rule: CollectionRule
+    category_id: uuid.UUID | None
+    size: int
+    position: int
+    product_ids: list[uuid.UUID]
+
+
+class ShelfOut(Schema):
+    id: uuid.UUID
+    code: str
+    title: str
+    rule: CollectionRule
+    rule_note: str | None
+    items: list[CardOut]

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from omniretail.catalog import categories as catalog_categories
+from omniretail.catalog.common import check_names, require, unique_slug
 from omniretail.catalog.content import render_description
 from omniretail.catalog.events import ProductChanged
 from omniretail.catalog.exceptions import (
-    CategoryCycle,
-    CategoryNotFound,
     CodeTaken,
     InvalidProduct,
     ProductNotFound,
@@ -29,7 +29,6 @@ from omniretail.catalog.exceptions import (
 from omniretail.catalog.models import (
     Attribute,
     Category,
-    CategoryTranslation,
     Product,
     ProductCategory,
     ProductRelation,
@@ -39,20 +38,18 @@ from omniretail.catalog.models import (
 )
 from omniretail.catalog.rules import (
     DEFAULT_LOCALE,
-    LOCALES,
     AttributeKind,
     ProductStatus,
     RelationKind,
     barcode_problem,
     coerce_attribute,
-    pick,
     sku_problem,
     slugify,
 )
 from omniretail.catalog.search import index as search_index
 from omniretail.channels import service as channels_service
 from omniretail.identity import service as identity_service
-from omniretail.identity.rules import Permission, Principal
+from omniretail.identity.rules import Principal
 from omniretail.kernel import clock
 from omniretail.kernel.errors import FieldError
 from omniretail.kernel.outbox import record
@@ -92,11 +89,6 @@ class VariantRef:
     status: str
 
 
-def _require(actor: Principal | None) -> None:
-    if actor is not None:
-        identity_service.require(actor, Permission.CATALOG_WRITE)
-
-
 def _changed(session: Session, product: Product) -> None:
     product.updated_at = clock.now()
     session.flush()
@@ -104,135 +96,12 @@ def _changed(session: Session, product: Product) -> None:
     record(session, ProductChanged(product.id, product.status))
 
 
-# Categories
-
-def _unique_slug(session: Session, model: type[CategoryTranslation] | type[ProductTranslation], locale: str,
-                 wanted: str, owner: uuid.UUID, explicit: bool) -> str:
-    owner_column = model.category_id if model is CategoryTranslation else model.product_id  # type: ignore[union-attr]
-    exact = select(model.slug).where(model.locale == locale, model.slug == wanted, owner_column != owner)
-    if session.scalar(exact) is None:
-        return wanted
-    taken = set(session.scalars(select(model.slug).where(model.locale == locale, model.slug.startswith(wanted),
-                                                         owner_column != owner)))
-    if explicit:
-        raise CodeTaken(f"The slug {wanted!r} is used in {locale}", slug=wanted, locale=locale)
-    n = 2
-    while f"{wanted}-{n}" in taken:
-        n += 1
-    return f"{wanted}-{n}"
-
-
-def _check_names(names: Mapping[str, str], where: str) -> None:
-    errors = [FieldError(("body", where, loc), "unsupported locale") for loc in names if loc not in LOCALES]
-    if not names.get(DEFAULT_LOCALE, "").strip():
-        errors.append(FieldError(("body", where, DEFAULT_LOCALE), "the default locale's text is required"))
-    if errors:
-        raise InvalidProduct(errors=errors)
-
-
-def create_category(*, session: Session, actor: Principal | None, code: str, names: Mapping[str, str],
-                    parent_id: uuid.UUID | None = None, position: int = 0,
-                    slugs: Mapping[str, str] | None = None) -> Category:
-    """Add a category under ``parent_id`` (None: a top-level category)."""
-    _require(actor)
-    _check_names(names, "names")
-    if session.scalar(select(Category.id).where(Category.code == code)) is not None:
-        raise CodeTaken(f"A category with code {code!r} exists", code=code)
-    parent = get_category(session=session, category_id=parent_id) if parent_id else None
-    category = Category(code=code, parent_id=parent_id, position=position, depth=parent.depth + 1 if parent else 0,
-                        path="")
-    session.add(category)
-    session.flush()
-    category.path = f"{parent.path}{category.id.hex}/" if parent else f"{category.id.hex}/"
-    _set_category_names(session, category, names, slugs or {})
-    session.flush()
-    return category
-
-
-def _set_category_names(session: Session, category: Category, names: Mapping[str, str],
-                        slugs: Mapping[str, str]) -> None:
-    existing = {t.locale: t for t in category.translations}
-    for locale, name in names.items():
-        wanted = slugs.get(locale) or slugify(name)
-        slug = _unique_slug(session, CategoryTranslation, locale, wanted, category.id, locale in slugs)
-        if locale in existing:
-            existing[locale].name, existing[locale].slug = name, slug
-        else:
-            category.translations.append(CategoryTranslation(locale=locale, name=name, slug=slug))
-
-
-def update_category(*, session: Session, actor: Principal | None, category_id: uuid.UUID,
-                    names: Mapping[str, str] | None = None, parent_id: uuid.UUID | None = None,
-                    move: bool = False, position: int | None = None) -> Category:
-    """Rename, reorder or move a category (``move=True`` with ``parent_id=None`` makes it top-level)."""
-    _require(actor)
-    category = get_category(session=session, category_id=category_id)
-    if names is not None:
-        _check_names({**{t.locale: t.name for t in category.translations}, **names}, "names")
-        _set_category_names(session, category, names, {})
-    if position is not None:
-        category.position = position
-    if move:
-        parent = get_category(session=session, category_id=parent_id) if parent_id else None
-        if parent is not None and parent.path.startswith(category.path):
-            raise CategoryCycle(f"{parent.code} is inside {category.code}")
-        old_path, old_depth = category.path, category.depth
-        category.parent_id = parent_id
-        category.path = f"{parent.path if parent else ''}{category.id.hex}/"
-        category.depth = parent.depth + 1 if parent else 0
-        for child in session.scalars(select(Category).where(Category.path.startswith(old_path),
-                                                            Category.id != category.id)):
-            child.path = category.path + child.path[len(old_path):]
-            child.depth = child.depth - old_depth + category.depth
-    session.flush()
-    return category
-
-
-def get_category(*, session: Session, category_id: uuid.UUID | None) -> Category:
-    """One category."""
-    category = session.get(Category, category_id) if category_id else None
-    if category is None:
-        raise CategoryNotFound(f"No category {category_id}")
-    return category
-
-
-def list_categories(*, session: Session) -> list[Category]:
-    """The whole tree, parents before children, siblings by position."""
-    categories = list(session.scalars(select(Category)))
-    by_id = {c.id: c for c in categories}
-
-    def key(category: Category) -> list[tuple[int, str]]:
-        chain = [by_id[uuid.UUID(hex=h)] for h in category.path.strip("/").split("/") if uuid.UUID(hex=h) in by_id]
-        return [(c.position, c.code) for c in chain]
-
-    return sorted(categories, key=key)
-
-
-def breadcrumbs(*, session: Session, category_id: uuid.UUID, locale: str) -> list[tuple[uuid.UUID, str, str]]:
-    """(id, name, slug) from the root down to the category, in ``locale`` with fallback."""
-    category = get_category(session=session, category_id=category_id)
-    ids = [uuid.UUID(hex=h) for h in category.path.strip("/").split("/")]
-    chain = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}
-    crumbs = []
-    for cid in ids:
-        names = {t.locale: t.name for t in chain[cid].translations}
-        slugs = {t.locale: t.slug for t in chain[cid].translations}
-        crumbs.append((cid, pick(names, locale), pick(slugs, locale)))
-    return crumbs
-
-
-def subtree_ids(*, session: Session, category_id: uuid.UUID) -> list[uuid.UUID]:
-    """The category and every category below it."""
-    category = get_category(session=session, category_id=category_id)
-    return list(session.scalars(select(Category.id).where(Category.path.startswith(category.path))))
-
-
 # Attributes
 
 def define_attribute(*, session: Session, actor: Principal | None, code: str, kind: str,
                      labels: Mapping[str, str], unit: str | None = None, facet: bool = True) -> Attribute:
     """Declare a typed variant attribute (shade, size, volume_ml...)."""
-    _require(actor)
+    require(actor)
     if kind not in set(AttributeKind):
         raise InvalidProduct(errors=[FieldError(("body", "kind"), f"one of {', '.join(AttributeKind)}")])
     attribute = session.scalar(select(Attribute).where(Attribute.code == code))
@@ -288,7 +157,7 @@ def attribute_kinds(session: Session) -> dict[str, str]:
 def _set_texts(session: Session, product: Product, texts: Mapping[str, ProductText]) -> None:
     existing = {t.locale: t for t in product.translations}
     for locale, text in texts.items():
-        slug = _unique_slug(session, ProductTranslation, locale, text.slug or slugify(text.name), product.id,
+        slug = unique_slug(session, ProductTranslation, locale, text.slug or slugify(text.name), product.id,
                             text.slug is not None)
         html = render_description(text.description, fmt=text.description_format)
         if locale in existing:
@@ -316,8 +185,8 @@ def create_product(*, session: Session, actor: Principal | None, code: str, bran
                    category_ids: Sequence[uuid.UUID] = (), status: str = ProductStatus.DRAFT,
                    tax_class: str = "standard", reindex: bool = True) -> Product:
     """Add a product with its texts, variants and categories."""
-    _require(actor)
-    _check_names({loc: t.name for loc, t in texts.items()}, "texts")
+    require(actor)
+    check_names({loc: t.name for loc, t in texts.items()}, "texts")
     if status not in set(ProductStatus):
         raise InvalidProduct(errors=[FieldError(("body", "status"), f"one of {', '.join(ProductStatus)}")])
     if session.scalar(select(Product.id).where(Product.code == code)) is not None:
@@ -355,13 +224,13 @@ def update_product(*, session: Session, actor: Principal | None, product_id: uui
                    texts: Mapping[str, ProductText] | None = None,
                    category_ids: Sequence[uuid.UUID] | None = None, reindex: bool = True) -> Product:
     """Change a product's brand, status, texts (per locale) or categories."""
-    _require(actor)
+    require(actor)
     product = get_product(session=session, product_id=product_id)
     if status is not None and status not in set(ProductStatus):
         raise InvalidProduct(errors=[FieldError(("body", "status"), f"one of {', '.join(ProductStatus)}")])
     if texts is not None:
         merged = {t.locale: t.name for t in product.translations} | {loc: t.name for loc, t in texts.items()}
-        _check_names(merged, "texts")
+        check_names(merged, "texts")
         _set_texts(session, product, texts)
     if brand is not None:
         product.brand = brand
@@ -379,7 +248,7 @@ def update_product(*, session: Session, actor: Principal | None, product_id: uui
 
 def add_variant(*, session: Session, actor: Principal | None, product_id: uuid.UUID, spec: VariantInput) -> Variant:
     """Add a variant (a shade, a size) to a product."""
-    _require(actor)
+    require(actor)
     product = get_product(session=session, product_id=product_id)
     errors, attributes = _variant_errors(session, spec, ("body",), attribute_kinds(session))
     if errors:
@@ -393,7 +262,7 @@ def add_variant(*, session: Session, actor: Principal | None, product_id: uuid.U
 def update_variant(*, session: Session, actor: Principal | None, variant_id: uuid.UUID,
                    changes: Mapping[str, Any]) -> Variant:
     """Change a variant's SKU, barcode, attributes, size, weight or status."""
-    _require(actor)
+    require(actor)
     variant = get_variant(session=session, variant_id=variant_id)
     current = {k: getattr(variant, k) for k in ("sku", "barcode", "attributes", "weight_grams", "length_mm",
                                                 "width_mm", "height_mm", "position")}
@@ -430,7 +299,7 @@ def list_products(*, session: Session, cursor: str | None, limit: int, status: s
         stmt = stmt.where(Product.brand == brand)
     if category_id:
         stmt = stmt.where(Product.id.in_(select(ProductCategory.product_id).where(
-            ProductCategory.category_id.in_(subtree_ids(session=session, category_id=category_id)))))
+            ProductCategory.category_id.in_(catalog_categories.subtree_ids(session=session, category_id=category_id)))))
     return paginate(session, stmt, Product.id, cursor=cursor, limit=limit)
 
 
@@ -475,7 +344,7 @@ def variant_refs(*, session: Session, variant_ids: Sequence[uuid.UUID] | None = 
 def publish(*, session: Session, actor: Principal | None, product_id: uuid.UUID, channel_id: uuid.UUID,
             starts_at: datetime | None = None, ends_at: datetime | None = None) -> Publication:
     """Put a product on sale in a channel, now or from ``starts_at``, until ``ends_at``."""
-    _require(actor)
+    require(actor)
     product = get_product(session=session, product_id=product_id)
     channels_service.get_channel(session=session, channel_id=channel_id)
     if starts_at and ends_at and ends_at <= starts_at:
@@ -492,7 +361,7 @@ def publish(*, session: Session, actor: Principal | None, product_id: uuid.UUID,
 
 def unpublish(*, session: Session, actor: Principal | None, product_id: uuid.UUID, channel_id: uuid.UUID) -> None:
     """Take a product off a channel."""
-    _require(actor)
+    require(actor)
     product = get_product(session=session, product_id=product_id)
     session.execute(delete(Publication).where(Publication.product_id == product_id,
                                               Publication.channel_id == channel_id))
@@ -507,7 +376,7 @@ def publications(*, session: Session, product_id: uuid.UUID) -> list[Publication
 def set_relations(*, session: Session, actor: Principal | None, product_id: uuid.UUID, kind: str,
                   related_ids: Sequence[uuid.UUID]) -> None:
     """Replace a product's related or cross-sell products, in order."""
-    _require(actor)
+    require(actor)
     if kind not in set(RelationKind):
         raise InvalidProduct(errors=[FieldError(("body", "kind"), "related or cross_sell")])
     get_product(session=session, product_id=product_id)

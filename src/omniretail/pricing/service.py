@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from omniretail.channels import service as channels_service
@@ -15,6 +15,7 @@ from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Permission, Principal
 from omniretail.kernel import clock
 from omniretail.kernel.errors import FieldError, InvalidInput
+from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
 from omniretail.kernel.outbox import record
 from omniretail.pricing.events import PricesChanged
@@ -72,7 +73,7 @@ def assign_price_list(*, session: Session, actor: Principal | None, channel_id: 
     price_list = get_price_list(session=session, price_list_id=price_list_id)
     channel = channels_service.get_channel(session=session, channel_id=channel_id)
     if channel.currency != price_list.currency:
-        raise CurrencyDiffers(f"channels_service.Channel {channel.code} sells in {channel.currency}, the list is in "
+        raise CurrencyDiffers(f"Channel {channel.code} sells in {channel.currency}, the list is in "
                               f"{price_list.currency}")
     return channels_service.set_price_list(session=session, channel_id=channel_id, price_list_id=price_list_id)
 
@@ -88,18 +89,22 @@ def set_prices(*, session: Session, actor: Principal | None, price_list_id: uuid
     existing = {p.variant_id: p for p in session.scalars(
         select(Price).where(Price.price_list_id == price_list_id, Price.variant_id.in_(list(amounts))))}
     changed: list[uuid.UUID] = []
+    new: list[dict[str, object]] = []
     now = clock.now()
     for variant_id, amount in amounts.items():
         price = existing.get(variant_id)
         if price is None:
-            session.add(Price(price_list_id=price_list_id, variant_id=variant_id, amount_minor=amount,
-                              updated_at=now))
+            new.append({"id": new_id(), "price_list_id": price_list_id, "variant_id": variant_id,
+                        "amount_minor": amount, "updated_at": now})
         elif price.amount_minor != amount:
             price.amount_minor, price.updated_at = amount, now
         else:
             continue
         changed.append(variant_id)
     session.flush()
+    if new:
+        # A whole list at once (imports, the demo): one executemany instead of an ORM object per price.
+        session.execute(insert(Price.metadata.tables[Price.__tablename__]), new)
     if changed:
         record(session, PricesChanged(price_list_id, tuple(changed)))
         identity_service.audit(session=session, actor=actor, action="pricing.prices.set",

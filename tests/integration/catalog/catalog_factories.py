@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from omniretail.catalog import categories as catalog_categories
 from omniretail.catalog import service as catalog_service
 from omniretail.catalog.models import Category, Product
 from omniretail.catalog.service import ProductText, VariantInput
@@ -45,12 +46,12 @@ def shop(session: Session) -> Shop:
                                      labels={"en": "Shade", "pl": "Odcień"})
     catalog_service.define_attribute(session=session, actor=None, code="volume_ml", kind="number",
                                      labels={"en": "Volume"}, unit="ml")
-    makeup = catalog_service.create_category(session=session, actor=None, code="makeup",
-                                             names={"en": "Makeup", "pl": "Makijaż", "zh": "彩妆"})
-    lips = catalog_service.create_category(session=session, actor=None, code="lips", parent_id=makeup.id,
-                                           names={"en": "Lips", "ru": "Губы", "zh": "唇部"})
-    skincare = catalog_service.create_category(session=session, actor=None, code="skincare",
-                                               names={"en": "Skincare", "lv": "Ādas kopšana"})
+    makeup = catalog_categories.create_category(session=session, actor=None, code="makeup",
+                                                names={"en": "Makeup", "pl": "Makijaż", "zh": "彩妆"})
+    lips = catalog_categories.create_category(session=session, actor=None, code="lips", parent_id=makeup.id,
+                                              names={"en": "Lips", "ru": "Губы", "zh": "唇部"})
+    skincare = catalog_categories.create_category(session=session, actor=None, code="skincare",
+                                                  names={"en": "Skincare", "lv": "Ādas kopšana"})
     return Shop(web, app_cn, eur, cny, makeup, lips, skincare)
 
 

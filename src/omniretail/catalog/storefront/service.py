@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from omniretail.catalog import categories as catalog_categories
 from omniretail.catalog import service as catalog_service
 from omniretail.catalog.exceptions import ProductNotFound
 from omniretail.catalog.models import Media, Product, ProductTranslation
@@ -141,7 +142,8 @@ def product_page(*, session: Session, channel_ref: str, locale: str | None, prod
                  prices={product.id: cheapest})[0]
     descriptions = {t.locale: t.description_html for t in product.translations}
     categories = catalog_service.category_ids_of(session=session, product_id=product.id)
-    crumbs = catalog_service.breadcrumbs(session=session, category_id=min(categories), locale=loc) if categories else []
+    crumbs = (catalog_categories.breadcrumbs(session=session, category_id=min(categories), locale=loc)
+              if categories else [])
     return ProductPage(
         card=card, description_html=pick(descriptions, loc),
         variants=[VariantView(v.id, v.sku, v.barcode, dict(v.attributes),

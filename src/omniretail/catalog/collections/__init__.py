@@ -1,0 +1,1 @@
+"""Featured collections for the home page and category pages."""
