@@ -16,7 +16,6 @@ from omniretail.identity import service as identity_service
 from omniretail.identity.api import set_session_cookies
 from omniretail.identity.dependencies import (
     STAFF_COOKIE,
-    OptionalCustomer,
     OptionalStaff,
     check_csrf,
     csrf_token_for,
@@ -29,12 +28,6 @@ from omniretail.web.templates import render
 
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(check_csrf)
-
-
-@router.get("/")
-def storefront_home(request: Request, customer: OptionalCustomer) -> Response:
-    return render(request, "storefront/home.html", {"customer": customer},
-                  preferred_locale=customer.locale if customer else None)
 
 
 @router.get("/account/signin")
