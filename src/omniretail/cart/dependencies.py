@@ -15,7 +15,6 @@ from omniretail.cart import service as cart_service
 from omniretail.cart.exceptions import CartNotFound
 from omniretail.identity import service as identity_service
 from omniretail.identity.dependencies import CUSTOMER_COOKIE, STAFF_COOKIE, check_csrf
-from omniretail.identity.models import CustomerAccount, StaffUser
 from omniretail.identity.rules import Permission, Principal
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import NotAuthenticated
@@ -56,14 +55,12 @@ def resolve_caller(request: Request, session: Session) -> Caller:
         if staff is None:
             raise NotAuthenticated("The API token is unknown, expired or revoked")
     elif request.cookies.get(STAFF_COOKIE):
-        user = identity_service.resolve_session(session=session, kind=identity_service.STAFF,
-                                                raw=request.cookies[STAFF_COOKIE])
-        staff = identity_service.principal_for(user, ip=client_ip(request)) if isinstance(user, StaffUser) else None
+        staff = identity_service.staff_for_session(session=session, raw=request.cookies[STAFF_COOKIE],
+                                                   ip=client_ip(request))
     customer_id = None
     if request.cookies.get(CUSTOMER_COOKIE):
-        account = identity_service.resolve_session(session=session, kind=identity_service.CUSTOMER,
-                                                   raw=request.cookies[CUSTOMER_COOKIE])
-        customer_id = account.id if isinstance(account, CustomerAccount) else None
+        account = identity_service.customer_for_session(session=session, raw=request.cookies[CUSTOMER_COOKIE])
+        customer_id = account.id if account is not None else None
     token = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     return Caller(staff, customer_id, token)
 

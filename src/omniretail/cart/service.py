@@ -153,18 +153,7 @@ def set_delivery(*, session: Session, cart: Cart, delivery: dict[str, Any] | Non
 
 
 def _published(session: Session, channel_id: uuid.UUID, product_ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    # Adapter over catalog.publications(): the catalog has no batch "published in channel" read yet.
-    now = clock.now()
-    out = set()
-    for product_id in product_ids:
-        product = catalog_service.get_product(session=session, product_id=product_id)
-        if product.status != "active":
-            continue
-        for pub in catalog_service.publications(session=session, product_id=product_id):
-            if pub.channel_id == channel_id and (pub.starts_at is None or pub.starts_at <= now) and (
-                    pub.ends_at is None or now < pub.ends_at):
-                out.add(product_id)
-    return out
+    return catalog_service.published_product_ids(session=session, channel_id=channel_id, product_ids=list(product_ids))
 
 
 def _available(session: Session, cart: Cart, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:

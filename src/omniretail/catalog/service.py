@@ -29,6 +29,7 @@ from omniretail.catalog.exceptions import (
 from omniretail.catalog.models import (
     Attribute,
     Category,
+    Media,
     Product,
     ProductCategory,
     ProductRelation,
@@ -324,6 +325,34 @@ def variants_by_sku(*, session: Session, skus: Iterable[str]) -> dict[str, Varia
         chunk = wanted[start:start + 500]
         found.update({v.sku: v for v in session.scalars(select(Variant).where(Variant.sku.in_(chunk)))})
     return found
+
+
+def active_variants_of(*, session: Session, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Active variant id -> product id, for the given products."""
+    if not product_ids:
+        return {}
+    rows = session.execute(select(Variant.id, Variant.product_id).where(
+        Variant.product_id.in_(list(product_ids)), Variant.status == "active"))
+    return {row.id: row.product_id for row in rows}
+
+
+def product_media(*, session: Session, product_id: uuid.UUID) -> list[Media]:
+    """A product's images in display order."""
+    return list(session.scalars(select(Media).where(Media.product_id == product_id).order_by(Media.position)))
+
+
+def published_product_ids(*, session: Session, channel_id: uuid.UUID, product_ids: Sequence[uuid.UUID],
+                          at: datetime | None = None) -> set[uuid.UUID]:
+    """Which of ``product_ids`` are active and published in the channel at ``at`` (default now), in one query."""
+    if not product_ids:
+        return set()
+    now = at or clock.now()
+    stmt = (select(Publication.product_id).join(Product, Product.id == Publication.product_id)
+            .where(Publication.channel_id == channel_id, Publication.product_id.in_(list(product_ids)),
+                   Product.status == "active",
+                   (Publication.starts_at.is_(None)) | (Publication.starts_at <= now),
+                   (Publication.ends_at.is_(None)) | (Publication.ends_at > now)))
+    return set(session.scalars(stmt))
 
 
 def variant_refs(*, session: Session, variant_ids: Sequence[uuid.UUID] | None = None) -> list[VariantRef]:

@@ -245,6 +245,18 @@ def resolve_session(*, session: Session, kind: str, raw: str) -> StaffUser | Cus
     return account if account is not None and account.is_active else None
 
 
+def staff_for_session(*, session: Session, raw: str, ip: str | None) -> Principal | None:
+    """The staff member behind a staff session cookie, as a principal; None when it is not valid."""
+    user = resolve_session(session=session, kind=STAFF, raw=raw)
+    return principal_for(user, ip=ip) if isinstance(user, StaffUser) else None
+
+
+def customer_for_session(*, session: Session, raw: str) -> CustomerAccount | None:
+    """The shopper behind a customer session cookie; None when it is not valid."""
+    account = resolve_session(session=session, kind=CUSTOMER, raw=raw)
+    return account if isinstance(account, CustomerAccount) else None
+
+
 def close_session(*, session: Session, raw: str) -> None:
     """Sign out: forget the session."""
     session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(raw)))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from omniretail.catalog import service as catalog_service
 from omniretail.inventory import service as inventory_service
 from omniretail.inventory.purchasing import service as purchasing_service
+from omniretail.inventory.rules import ReservationLine
 
 _SHOP_HOURS = {"mon-fri": "10:00-21:00", "sat": "10:00-20:00", "sun": "11:00-18:00"}
 _DC_HOURS = {"mon-fri": "07:00-19:00"}
@@ -70,6 +71,7 @@ def load(session: Session) -> None:
     rng = random.Random(2026)
     refs = catalog_service.variant_refs(session=session)
     locations = inventory_service.list_locations(session=session)
+    opening: list[ReservationLine] = []
     for ref in refs:
         for loc in locations:
             if loc.kind == "warehouse":
@@ -78,9 +80,8 @@ def load(session: Session) -> None:
                 quantity = rng.choice((1, 2, 3, 5, 8, 12, 20))
             else:
                 continue
-            inventory_service.receive(session=session, actor=None, variant_id=ref.id, location_id=loc.id,
-                                      quantity=quantity, reason="opening stock", document_type="import",
-                                      document_id="demo")
+            opening.append(ReservationLine(ref.id, loc.id, quantity))
+    inventory_service.receive_opening_stock(session=session, rows=opening, document_id="demo")
     half = len(refs) // 2
     for code, name, currency, items in (("BALTIC-COSMETICS", "Baltic Cosmetics SIA", "EUR", refs[:half + 1]),
                                         ("WISLA-BEAUTY", "Wisła Beauty sp. z o.o.", "PLN", refs[half:])):

@@ -241,6 +241,36 @@ def receive(*, session: Session, actor: Principal | None, variant_id: uuid.UUID,
                           document_type=document_type, document_id=document_id)
 
 
+def receive_opening_stock(*, session: Session, rows: Sequence[ReservationLine], reason: str = "opening stock",
+                          document_id: str | None = None) -> int:
+    """Put first stock into (variant, location) pairs that hold nothing yet, in bulk: one stock-level row and
+    one receipt line of the ledger each, so on hand still equals the ledger's sum. Refuses pairs that have stock."""
+    if not rows:
+        return 0
+    pairs = {(row.variant_id, row.location_id) for row in rows}
+    if len(pairs) != len(rows) or any(row.quantity <= 0 for row in rows):
+        raise InvalidInput("Opening stock needs one positive quantity per item and location",
+                           errors=[FieldError(("body", "rows"), "duplicate pair or quantity not positive")])
+    variant_ids = list({row.variant_id for row in rows})
+    existing: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for start in range(0, len(variant_ids), 500):
+        existing.update(session.execute(select(StockLevel.variant_id, StockLevel.location_id).where(
+            StockLevel.variant_id.in_(variant_ids[start:start + 500]))).tuples())
+    if pairs & existing:
+        raise InvalidInput("Some items already have stock there; use receipts or adjustments",
+                           errors=[FieldError(("body", "rows"), f"{len(pairs & existing)} pair(s) already stocked")])
+    now = clock.now()
+    session.execute(insert(cast(Table, StockLevel.__table__)), [
+        {"id": new_id(), "variant_id": r.variant_id, "location_id": r.location_id, "on_hand": r.quantity,
+         "reserved": 0, "safety_stock": 0, "last_movement_at": now} for r in rows])
+    session.execute(insert(cast(Table, Movement.__table__)), [
+        {"id": new_id(), "variant_id": r.variant_id, "location_id": r.location_id,
+         "kind": MovementKind.RECEIPT.value, "quantity": r.quantity, "on_hand_after": r.quantity, "reason": reason,
+         "actor_id": None, "actor_label": "system", "document_type": "import", "document_id": document_id,
+         "occurred_at": now} for r in rows])
+    return len(rows)
+
+
 def restock_return(*, session: Session, actor: Principal | None, variant_id: uuid.UUID, location_id: uuid.UUID,
                    quantity: int, return_id: str, reason: str = "customer return") -> Movement:
     """Put a returned item back on hand at the location that took the return."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -223,3 +224,23 @@ def test_the_nearest_stores_with_stock_come_first_and_warehouses_are_left_out(db
     assert [n.code for n in near_riga] == ["VILNIUS-AKROPOLIS", "TALLINN-VIRU"]
     assert 250 < near_riga[0].distance_km < 270
     assert [n.code for n in any_of] == ["RIGA-CENTRS", "VILNIUS-AKROPOLIS"]
+
+
+def test_opening_stock_in_bulk_keeps_the_ledger_and_refuses_stocked_pairs(db):
+    with db.transaction() as session:
+        store = inventory_service.create_location(session=session, actor=None, code="RIGA-CENTRS", name="Rīga",
+                                                  kind="store", city="Rīga", country="LV", latitude=56.95,
+                                                  longitude=24.11, timezone="Europe/Riga")
+        lipstick, mascara = uuid.uuid4(), uuid.uuid4()
+        inventory_service.receive_opening_stock(session=session, rows=[ReservationLine(lipstick, store.id, 7),
+                                                                       ReservationLine(mascara, store.id, 3)])
+
+    with db.transaction() as session:
+        levels = {a.variant_id: a.on_hand for a in inventory_service.availability(
+            session=session, variant_ids=[lipstick, mascara], location_ids=[store.id])}
+        ledger = inventory_service.ledger_sum(session=session, variant_id=lipstick, location_id=store.id)
+        with pytest.raises(InvalidInput):
+            inventory_service.receive_opening_stock(session=session, rows=[ReservationLine(lipstick, store.id, 1)])
+
+    assert levels == {lipstick: 7, mascara: 3}
+    assert ledger == 7

@@ -8,7 +8,7 @@ app's 404 page.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -19,7 +19,6 @@ from omniretail.catalog import service as catalog_service
 from omniretail.catalog.rules import pick
 from omniretail.catalog.search.service import Filters
 from omniretail.catalog.storefront import service as storefront_service
-from omniretail.channels.models import Channel
 from omniretail.identity.dependencies import OptionalCustomer
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel import i18n
@@ -29,6 +28,9 @@ from omniretail.kernel.money import Money
 from omniretail.web.storefront import views
 from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, SORT_LABELS, PageNotFound
 from omniretail.web.templates import STATIC_DIR, locale_for, render
+
+if TYPE_CHECKING:
+    from omniretail.channels.models import Channel
 
 
 def _started(request: Request) -> None:

@@ -12,19 +12,21 @@ import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
+if TYPE_CHECKING:
+    from omniretail.channels.models import Channel
+    from omniretail.inventory.models import Location
+
 from omniretail.catalog import categories as catalog_categories
-from omniretail.catalog.models import Media, Variant
+from omniretail.catalog import service as catalog_service
 from omniretail.catalog.rules import pick
 from omniretail.channels import service as channels_service
-from omniretail.channels.models import Channel
 from omniretail.inventory import service as inventory_service
-from omniretail.inventory.models import Location
 from omniretail.inventory.rules import LocationKind, haversine_km, valid_coordinates
 from omniretail.kernel.errors import NotFound
 from omniretail.kernel.i18n import N_
@@ -249,7 +251,7 @@ class Image:
 
 def gallery(session: Session, product_id: uuid.UUID, locale: str, fallback_alt: str) -> list[Image]:
     """The product's images in order, with alt texts in the shopper's language."""
-    media = session.scalars(select(Media).where(Media.product_id == product_id).order_by(Media.position))
+    media = catalog_service.product_media(session=session, product_id=product_id)
     return [Image(f"/media/{m.path}", f"/media/{m.thumbnail_path}",
                   pick({k: str(v) for k, v in (m.alt or {}).items()}, locale) or fallback_alt, m.width, m.height)
             for m in media]
@@ -303,8 +305,7 @@ def in_stock(session: Session, channel: Channel, product_ids: Iterable[uuid.UUID
     ids = list(product_ids)
     if not ids:
         return set()
-    variants = dict(session.execute(select(Variant.id, Variant.product_id).where(
-        Variant.product_id.in_(ids), Variant.status == "active")).all())
+    variants = catalog_service.active_variants_of(session=session, product_ids=ids)
     locations = list(channel.location_ids) or None
     found: set[uuid.UUID] = set()
     variant_ids = list(variants)
