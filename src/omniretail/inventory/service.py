@@ -254,8 +254,9 @@ def receive_opening_stock(*, session: Session, rows: Sequence[ReservationLine], 
     variant_ids = list({row.variant_id for row in rows})
     existing: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for start in range(0, len(variant_ids), 500):
-        existing.update(session.execute(select(StockLevel.variant_id, StockLevel.location_id).where(
-            StockLevel.variant_id.in_(variant_ids[start:start + 500]))).tuples())
+        existing.update((row.variant_id, row.location_id) for row in session.execute(
+            select(StockLevel.variant_id, StockLevel.location_id).where(
+                StockLevel.variant_id.in_(variant_ids[start:start + 500]))))
     if pairs & existing:
         raise InvalidInput("Some items already have stock there; use receipts or adjustments",
                            errors=[FieldError(("body", "rows"), f"{len(pairs & existing)} pair(s) already stocked")])
