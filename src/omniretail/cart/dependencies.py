@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from omniretail.cart import service as cart_service
 from omniretail.cart.exceptions import CartNotFound
@@ -75,9 +75,11 @@ def may_use(caller: Caller, cart: cart_service.Cart) -> bool:
                 and caller.staff.can(Permission.POS_SELL, cart.location_id))
 
 
-def load_cart(session: Session, caller: Caller, cart_id: uuid.UUID) -> cart_service.Cart:
-    """The cart if the caller may use it; otherwise "not found" (never reveal that it exists)."""
-    cart = session.get(cart_service.Cart, cart_id)
+def load_cart(session: Session, caller: Caller, cart_id: uuid.UUID, *, with_lines: bool = True) -> cart_service.Cart:
+    """The cart if the caller may use it; otherwise "not found" (never reveal that it exists). The lines come in
+    the same query (or only if touched, for a caller that only checks access)."""
+    lines = joinedload(cart_service.Cart.lines) if with_lines else lazyload(cart_service.Cart.lines)
+    cart = session.get(cart_service.Cart, cart_id, options=[lines])
     if cart is None or not may_use(caller, cart):
         raise CartNotFound()
     return cart

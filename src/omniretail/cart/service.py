@@ -90,11 +90,13 @@ def add_line(*, session: Session, cart: Cart, quantity: int, variant_id: uuid.UU
     if variant_id is None and sku:
         found = catalog_service.variants_by_sku(session=session, skus=[sku]).get(sku)
         variant_id = found.id if found else None
-    refs = catalog_service.variant_refs(session=session, variant_ids=[variant_id]) if variant_id else []
-    if not refs:
+    ids = list(dict.fromkeys([ln.variant_id for ln in cart.lines] + ([variant_id] if variant_id else [])))
+    # One read of the refs serves the new line and the re-pricing of every line.
+    refs = {r.id: r for r in catalog_service.variant_refs(session=session, variant_ids=ids)} if variant_id else {}
+    ref = refs.get(variant_id) if variant_id else None
+    if ref is None:
         raise InvalidCartInput("No such item", errors=[FieldError(("body", "sku" if sku else "variant_id"),
                                                                   "unknown item")])
-    ref = refs[0]
     line = next((ln for ln in cart.lines if ln.variant_id == ref.id), None)
     if line is None:
         cart.lines.append(CartLine(variant_id=ref.id, product_id=ref.product_id, sku=ref.sku, name=ref.name,
@@ -103,7 +105,7 @@ def add_line(*, session: Session, cart: Cart, quantity: int, variant_id: uuid.UU
     else:
         line.quantity += quantity
     _touch(cart)
-    return reprice(session=session, cart=cart)
+    return _reprice(session, cart, refs)
 
 
 def _line(cart: Cart, line_id: uuid.UUID) -> CartLine:
@@ -137,7 +139,6 @@ def set_contact(*, session: Session, cart: Cart, email: str | None, phone: str |
     _require_open(cart)
     cart.email, cart.phone = email, phone
     _touch(cart)
-    session.flush()
     return cart
 
 
@@ -156,14 +157,11 @@ def _published(session: Session, channel_id: uuid.UUID, product_ids: set[uuid.UU
     return catalog_service.published_product_ids(session=session, channel_id=channel_id, product_ids=list(product_ids))
 
 
-def _available(session: Session, cart: Cart, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+def _available(session: Session, cart: Cart, channel: Any, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     if not variant_ids:
         return {}
-    if cart.location_id is not None:
-        locations: list[uuid.UUID] | None = [cart.location_id]
-    else:
-        channel = channels_service.get_channel(session=session, channel_id=cart.channel_id)
-        locations = channel.location_ids or None
+    locations: list[uuid.UUID] | None = [cart.location_id] if cart.location_id is not None else (
+        channel.location_ids or None)
     found: dict[uuid.UUID, int] = {}
     for item in inventory_service.availability(session=session, variant_ids=variant_ids, location_ids=locations):
         found[item.variant_id] = found.get(item.variant_id, 0) + item.available
@@ -172,13 +170,22 @@ def _available(session: Session, cart: Cart, variant_ids: list[uuid.UUID]) -> di
 
 def reprice(*, session: Session, cart: Cart) -> Cart:
     """Price every line now and say which cannot be bought, and why."""
+    return _reprice(session, cart, None)
+
+
+def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None) -> Cart:
     ids = [ln.variant_id for ln in cart.lines]
-    refs = {r.id: r for r in catalog_service.variant_refs(session=session, variant_ids=ids)} if ids else {}
-    quotes = pricing_service.prices_for(session=session, channel_id=cart.channel_id, variant_ids=ids) if ids else {}
-    published = _published(session, cart.channel_id, {r.product_id for r in refs.values()})
-    available = _available(session, cart, ids)
-    store = (inventory_service.get_location(session=session, location_id=cart.location_id).code
-             if cart.location_id else None)
+    # Read everything first with autoflush off: a new line is then inserted once, already priced, and the cart's
+    # own changes go out in the same flush. The channel is held so the pricing read finds it in the session.
+    with session.no_autoflush:
+        channel = channels_service.get_channel(session=session, channel_id=cart.channel_id) if ids else None
+        if refs is None:
+            refs = {r.id: r for r in catalog_service.variant_refs(session=session, variant_ids=ids)} if ids else {}
+        quotes = pricing_service.prices_for(session=session, channel_id=cart.channel_id, variant_ids=ids) if ids else {}
+        published = _published(session, cart.channel_id, {r.product_id for r in refs.values()})
+        available = _available(session, cart, channel, ids)
+        store = (inventory_service.get_location(session=session, location_id=cart.location_id).code
+                 if cart.location_id else None)
     for line in cart.lines:
         ref, quote = refs.get(line.variant_id), quotes.get(line.variant_id)
         check = check_line(quantity=line.quantity, exists=ref is not None, active=bool(ref and ref.status == "active"),

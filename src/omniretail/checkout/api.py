@@ -70,7 +70,7 @@ def checkout(cart_id: uuid.UUID, body: CheckoutIn, request: Request, db: Databas
     """Place the order: re-price, hold stock, take payment, create the order. Same key, same order."""
     with db.transaction() as session:
         caller = resolve_caller(request, session)
-        load_cart(session, caller, cart_id)
+        load_cart(session, caller, cart_id, with_lines=False)
     tenders = [TenderRequest(**t.model_dump()) for t in body.tenders]
     placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=idempotency_key, tenders=tenders,
                                    actor=caller.actor, customer_id=caller.customer_id)

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from omniretail.cart import service as cart_service
 from omniretail.cart.exceptions import CartClosed
@@ -120,7 +120,9 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
             .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(CheckoutAttempt.id)).first()
         if inserted is None:
             return None
-        cart = session.scalar(select(cart_service.Cart).where(cart_service.Cart.id == cart_id).with_for_update())
+        cart = session.execute(select(cart_service.Cart).options(joinedload(cart_service.Cart.lines))
+                               .where(cart_service.Cart.id == cart_id).with_for_update(of=cart_service.Cart)
+                               ).unique().scalar_one_or_none()
         if cart is None:
             raise cart_service.CartNotFound()
         if cart.status != cart_service.OPEN:
@@ -138,7 +140,8 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
                                              for p in problems])
         if not cart.delivery:
             raise DeliveryRequired(errors=[FieldError(("body", "delivery"), "choose a delivery method first")])
-        decision = checkout_service.source(session=session, cart=cart)
+        decision = checkout_service.source(session=session, cart=cart,
+                                           allow_franchise=policy.allow_franchise_sourcing)
         if not decision.ok:
             raise CannotSource(decision.reason, rule=decision.rule)
         totals = cart_service.cart_totals(session=session, cart=cart)
@@ -295,18 +298,16 @@ def finish(*, session: Session, attempt: CheckoutAttempt, taken: Sequence[paymen
                                              ln["unit_price_minor"], ln["line_total_minor"], ln["tax_minor"],
                                              ln["tax_rate_bp"], uuid.UUID(ln["location_id"]))
                     for ln in plan["lines"]))
-    order = ordering_service.create_order(session=session, new=new, actor=actor)
+    paid = sum(t.amount_minor for t in taken if t.captured)
+    steps = [(OrderStatus.PAID, {"tenders": [t.method for t in taken]}),
+             (OrderStatus.ALLOCATED, {"reason": plan["sourcing"]["reason"]})] if paid >= new.total_minor else []
+    # The order is written with its final status, so its timeline, events and payments go in one insert each.
+    order = ordering_service.create_order(session=session, new=new, actor=actor, paid_minor=paid, steps=steps)
     counter = plan["delivery"].get("method") == "carry_out"
     drawer = pos_service.open_session_at(session=session, location_id=location_id) if counter and location_id else None
     payments_service.record_payments(session=session, order_id=order.id, currency=attempt.currency, taken=taken,
                                      location_id=location_id, cash_session_id=drawer.id if drawer else None,
                                      actor=actor)
-    order.paid_minor = sum(t.amount_minor for t in taken if t.captured)
-    if order.paid_minor >= order.total_minor:
-        ordering_service.move(session=session, order=order, to=OrderStatus.PAID, actor=actor,
-                              detail={"tenders": [t.method for t in taken]})
-        ordering_service.move(session=session, order=order, to=OrderStatus.ALLOCATED, actor=actor,
-                              detail={"reason": plan["sourcing"]["reason"]})
     if counter and order.status == OrderStatus.ALLOCATED:
         inventory_service.commit_sale(session=session, actor=None, ref=attempt.hold_ref, order_id=order.number)
         ordering_service.move(session=session, order=order, to=OrderStatus.PICKED_UP, actor=actor,

@@ -186,8 +186,9 @@ def choose_delivery(*, session: Session, cart: Cart, method: str, address: Addre
     return cart_service.set_delivery(session=session, cart=cart, delivery=delivery, location_id=keep_store)
 
 
-def source(*, session: Session, cart: Cart) -> SourcingDecision:
-    """Choose which location fulfils each line (stored on the order with the reason)."""
+def source(*, session: Session, cart: Cart, allow_franchise: bool | None = None) -> SourcingDecision:
+    """Choose which location fulfils each line (stored on the order with the reason); ``allow_franchise`` saves
+    re-reading the policy when the caller already has it."""
     delivery = cart.delivery or {}
     method = delivery.get("method")
     at_store = method in ("click_and_collect", "carry_out", "platform_courier") and delivery.get("location_id")
@@ -205,4 +206,5 @@ def source(*, session: Session, cart: Cart) -> SourcingDecision:
     needs = [Need(ln.variant_id, ln.quantity) for ln in cart.lines]
     stock = _stock(session, [n.variant_id for n in needs], [c.location_id for c in candidates])
     return choose_sources(needs=needs, candidates=candidates, stock=stock, pickup_location_id=pickup,
-                          allow_franchise=policy(session=session).allow_franchise_sourcing)
+                          allow_franchise=(policy(session=session).allow_franchise_sourcing
+                                           if allow_franchise is None else allow_franchise))

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, case, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Permission, Principal
@@ -164,8 +164,12 @@ def _short(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, quan
 
 def _check_low(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, before: int, after: int) -> None:
     point = session.scalar(_REORDER_POINT, {"variant_id": variant_id, "location_id": location_id})
-    if point is None:
-        return
+    if point is not None:
+        _low(session, point, variant_id, location_id, before, after)
+
+
+def _low(session: Session, point: ReorderPoint, variant_id: uuid.UUID, location_id: uuid.UUID, before: int,
+         after: int) -> None:
     if rules.crossed_below(before=before, after=after, minimum=point.min_quantity):
         point.low_since = clock.now()
         outbox.record(session, StockRanLow(variant_id, location_id, after, point.min_quantity))
@@ -332,14 +336,59 @@ def reserve(*, session: Session, variant_id: uuid.UUID, location_id: uuid.UUID, 
 def reserve_lines(*, session: Session, lines: Sequence[ReservationLine], ref: str,
                   expires_at: datetime | None = None) -> list[Reservation]:
     """Hold every line of a cart or none of them, locking rows in (variant, location) order."""
-    held: list[Reservation] = []
-    try:
-        with session.begin_nested():
-            for line in rules.lock_order(list(lines)):
-                held.append(reserve(session=session, variant_id=line.variant_id, location_id=line.location_id,
-                                    quantity=line.quantity, ref=ref, expires_at=expires_at))
-    except IntegrityError as exc:  # pragma: no cover - the conditional update makes this unreachable
-        raise InsufficientStock("Stock changed while holding it") from exc
+    ordered = rules.lock_order(list(lines))
+    for line in ordered:
+        _positive(line.quantity)
+    if not ordered:
+        return []
+    need: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    for line in ordered:
+        need[(line.variant_id, line.location_id)] = need.get((line.variant_id, line.location_id), 0) + line.quantity
+    # One statement locks every row in (variant, location) order and reads it with its reorder point; nothing
+    # is written until every line is known to fit, so a refusal leaves no partial hold behind.
+    rows = {(r.variant_id, r.location_id): r for r in session.execute(
+        select(StockLevel.id, StockLevel.variant_id, StockLevel.location_id, StockLevel.on_hand, StockLevel.reserved,
+               StockLevel.safety_stock, ReorderPoint)
+        .outerjoin(ReorderPoint, (ReorderPoint.variant_id == StockLevel.variant_id)
+                   & (ReorderPoint.location_id == StockLevel.location_id))
+        .where(tuple_(StockLevel.variant_id, StockLevel.location_id).in_(list(need)))
+        .order_by(StockLevel.variant_id, StockLevel.location_id)
+        .with_for_update(of=StockLevel))}
+    for (variant_id, location_id), quantity in need.items():
+        row = rows.get((variant_id, location_id))
+        snap = rules.StockSnapshot(variant_id, location_id, *((row.on_hand, row.reserved, row.safety_stock)
+                                                              if row is not None else (0, 0, 0)))
+        if row is None or row.on_hand - row.reserved - row.safety_stock < quantity:
+            raise InsufficientStock(f"Only {snap.available} available of {quantity} asked for",
+                                    variant_id=str(variant_id), location_id=str(location_id), requested=quantity,
+                                    available=snap.available)
+    by_id = {rows[pair].id: quantity for pair, quantity in need.items()}
+    amount = case(by_id, value=StockLevel.id)
+    held_ids = list(session.scalars(update(StockLevel).where(StockLevel.id.in_(list(by_id)), amount <= _AVAILABLE)
+                                    .values(reserved=StockLevel.reserved + amount)
+                                    .returning(StockLevel.id).execution_options(**_NO_SYNC)))
+    if len(held_ids) != len(by_id):  # pragma: no cover - the rows are locked, so the check above holds
+        if held_ids:
+            back = case({i: by_id[i] for i in held_ids}, value=StockLevel.id)
+            session.execute(update(StockLevel).where(StockLevel.id.in_(held_ids))
+                            .values(reserved=StockLevel.reserved - back).execution_options(**_NO_SYNC))
+        raise InsufficientStock("Stock changed while holding it")
+    now = clock.now()
+    values = [{"id": new_id(), "ref": ref, "variant_id": line.variant_id, "location_id": line.location_id,
+               "quantity": line.quantity, "status": ReservationStatus.HELD.value, "expires_at": expires_at,
+               "created_at": now, "closed_at": None} for line in ordered]
+    session.execute(_INSERT_HOLD, values)
+    held = []
+    for value in values:
+        reservation = Reservation(**value)
+        make_transient_to_detached(reservation)
+        session.add(reservation)
+        held.append(reservation)
+    for pair, quantity in need.items():
+        row = rows[pair]
+        if row.ReorderPoint is not None:
+            after = max(row.on_hand - row.reserved - quantity - row.safety_stock, 0)
+            _low(session, row.ReorderPoint, pair[0], pair[1], after + quantity, after)
     return held
 
 
@@ -375,14 +424,22 @@ def release(*, session: Session, ref: str) -> int:
 
 def allocate(*, session: Session, ref: str) -> list[Reservation]:
     """Turn a cart's holds into allocations for the placed order: they no longer expire."""
-    allocated = []
-    for reservation in _open(session, ref, [ReservationStatus.HELD.value]):
-        done = session.execute(update(Reservation).where(Reservation.id == reservation.id,
+    # Lock the holds in (variant, location) order, as everything else does, then change them in one statement.
+    held = list(session.scalars(select(Reservation).where(Reservation.ref == ref,
+                                                          Reservation.status == ReservationStatus.HELD.value)
+                                .order_by(Reservation.variant_id, Reservation.location_id, Reservation.id)
+                                .with_for_update()))
+    if not held:
+        raise ReservationNotFound(f"No held stock under {ref}; the holds may have expired", ref=ref)
+    done = set(session.scalars(update(Reservation).where(Reservation.id.in_([r.id for r in held]),
                                                          Reservation.status == ReservationStatus.HELD.value)
                                .values(status=ReservationStatus.ALLOCATED.value, expires_at=None)
-                               .returning(Reservation.id).execution_options(**_NO_SYNC)).first()
-        if done is not None:
-            reservation.status, reservation.expires_at = ReservationStatus.ALLOCATED.value, None
+                               .returning(Reservation.id).execution_options(**_NO_SYNC)))
+    allocated = []
+    for reservation in held:
+        if reservation.id in done:
+            set_committed_value(reservation, "status", ReservationStatus.ALLOCATED.value)
+            set_committed_value(reservation, "expires_at", None)
             allocated.append(reservation)
     if not allocated:
         raise ReservationNotFound(f"No held stock under {ref}; the holds may have expired", ref=ref)

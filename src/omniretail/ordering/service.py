@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from omniretail.identity.rules import Permission, Principal
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel import clock
+from omniretail.kernel.ids import new_id
 from omniretail.kernel.numbers import next_number
 from omniretail.kernel.outbox import record
 from omniretail.kernel.paging import Page, paginate
@@ -72,27 +73,46 @@ def note(*, session: Session, order: Order, kind: str, actor: str, detail: dict[
     return entry
 
 
-def create_order(*, session: Session, new: NewOrder, actor: str) -> Order:
-    """Number and store a placed order and record ``OrderPlaced``."""
-    order = Order(number=next_number(session=session, prefix="W"), channel_id=new.channel_id,
+def create_order(*, session: Session, new: NewOrder, actor: str, paid_minor: int = 0,
+                 steps: Sequence[tuple[OrderStatus, dict[str, Any]]] = ()) -> Order:
+    """Number and store a placed order and record ``OrderPlaced``; ``steps`` are the lifecycle moves it makes at
+    once (placed, then paid, then allocated), each checked, noted on the timeline and recorded as it ``move`` would,
+    but written as one row per table instead of an insert followed by updates."""
+    status = OrderStatus.PLACED.value
+    moves: list[tuple[str, str, dict[str, Any]]] = []
+    for to, detail in steps:
+        decision = can_move(status, to)
+        if not decision.allowed:
+            raise TransitionNotAllowed(decision.reason, status_now=status)
+        moves.append((status, to.value, detail))
+        status = to.value
+    now = clock.now()
+    order = Order(id=new_id(), number=next_number(session=session, prefix="W"), channel_id=new.channel_id,
                   channel_code=new.channel_code, channel_kind=new.channel_kind, location_id=new.location_id,
                   customer_id=new.customer_id, cart_id=new.cart_id, checkout_key=new.checkout_key,
                   external_platform=new.external_platform, external_id=new.external_id, hold_ref=new.hold_ref,
-                  status=OrderStatus.PLACED.value, currency=new.currency, subtotal_minor=new.subtotal_minor,
+                  status=status, currency=new.currency, subtotal_minor=new.subtotal_minor,
                   tax_minor=new.tax_minor, shipping_minor=new.shipping_minor, discount_minor=new.discount_minor,
-                  total_minor=new.total_minor, paid_minor=0, refunded_minor=0, points=new.points, email=new.email,
-                  phone=new.phone, delivery=new.delivery, sourcing=new.sourcing, updated_at=clock.now(),
-                  lines=[OrderLine(position=i, variant_id=ln.variant_id, sku=ln.sku, name=ln.name,
+                  total_minor=new.total_minor, paid_minor=paid_minor, refunded_minor=0, points=new.points,
+                  email=new.email, phone=new.phone, delivery=new.delivery, sourcing=new.sourcing, updated_at=now,
+                  lines=[OrderLine(id=new_id(), position=i, variant_id=ln.variant_id, sku=ln.sku, name=ln.name,
                                    quantity=ln.quantity, unit_price_minor=ln.unit_price_minor,
                                    line_total_minor=ln.line_total_minor, tax_minor=ln.tax_minor,
                                    tax_rate_bp=ln.tax_rate_bp, location_id=ln.location_id)
                          for i, ln in enumerate(new.lines)])
     session.add(order)
     session.flush()
-    note(session=session, order=order, kind="placed", actor=actor, status=order.status,
-         detail={"channel": new.channel_code, "total_minor": new.total_minor, "sourcing": new.sourcing.get("reason")})
+    # Ids are taken in this order so the timeline (sorted by time, then id) reads as it happened.
+    session.add(TimelineEntry(id=new_id(), order_id=order.id, at=now, kind="placed", actor=actor,
+                              status=OrderStatus.PLACED.value,
+                              detail={"channel": new.channel_code, "total_minor": new.total_minor,
+                                      "sourcing": new.sourcing.get("reason")}))
     record(session, OrderPlaced(order.id, order.number, order.channel_id, order.location_id, order.customer_id,
                                 order.total_minor, order.currency, order.points))
+    for before, after, detail in moves:
+        session.add(TimelineEntry(id=new_id(), order_id=order.id, at=clock.now(), kind="status", actor=actor,
+                                  status=after, detail=detail or {}))
+        record(session, OrderStatusChanged(order.id, order.number, before, after))
     return order
 
 
