@@ -1,7 +1,8 @@
 """Storefront page benchmark on the demo data: server time p95 (the Server-Timing figure the pages send) and
 client p95 for home, category, product and search pages with 8 concurrent clients, and each page's size.
 
-Run: ``.venv/bin/python -m bench.storefront_bench`` (prints figures; never part of the test run). It loads the
+Run: ``.venv/bin/python -m bench.storefront_bench`` (prints figures; never part of the test run); with
+``BENCH_DATA_DIR=/some/dir`` the loaded demo is kept there and reused by the next run. It loads the
 demo into a temporary data directory (SQLite), serves it with uvicorn on a free loopback port and drives it
 with httpx clients in threads. Targets: server p95 < 40 ms, pages < 150 KB.
 """
@@ -68,13 +69,19 @@ def _drive(base: str, paths: list[str]) -> tuple[list[float], list[float], int]:
 
 
 def main() -> None:
-    data = Path(tempfile.mkdtemp(prefix="omniretail-bench-"))
+    # BENCH_DATA_DIR reuses a data directory loaded by an earlier run (the demo load takes minutes).
+    reuse = os.environ.get("BENCH_DATA_DIR")
+    data = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix="omniretail-bench-"))
     env = {**os.environ, "OMNIRETAIL_DATA_DIR": str(data), "OMNIRETAIL_DISPATCHER_EMBEDDED": "false",
            "OMNIRETAIL_LOG_JSON": "false", "OMNIRETAIL_SECRET_KEY": "bench-secret-key-not-for-production"}
     exe = Path(sys.executable).parent
     started = time.perf_counter()
-    for command in (["db", "upgrade"], ["demo", "load"]):
+    loaded = data / ".bench-loaded"
+    for command in (["db", "upgrade"], [] if loaded.exists() else ["demo", "load"]):
+        if not command:
+            continue
         subprocess.run([str(exe / "omniretail"), *command], env=env, check=True, capture_output=True)
+    loaded.touch()
     print(f"demo loaded in {time.perf_counter() - started:.1f} s into {data}")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "omniretail.app:create_app",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,6 +95,37 @@ def list_categories(*, session: Session) -> list[Category]:
         return [(c.position, c.code) for c in chain]
 
     return sorted(categories, key=key)
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category as menus show it: names and slugs by locale, in tree order (see ``category_tree``)."""
+
+    id: uuid.UUID
+    parent_id: uuid.UUID | None
+    names: dict[str, str]
+    slugs: dict[str, str]
+
+
+def category_tree(*, session: Session) -> list[CategoryNode]:
+    """The whole tree with names and slugs, parents before children, siblings by position (two plain queries)."""
+    rows = session.execute(select(Category.id, Category.parent_id, Category.path, Category.position,
+                                  Category.code)).all()
+    texts: dict[uuid.UUID, tuple[dict[str, str], dict[str, str]]] = {row.id: ({}, {}) for row in rows}
+    for category_id, locale, name, slug in session.execute(select(
+            CategoryTranslation.category_id, CategoryTranslation.locale, CategoryTranslation.name,
+            CategoryTranslation.slug)):
+        if category_id in texts:
+            texts[category_id][0][locale] = name
+            texts[category_id][1][locale] = slug
+    by_hex = {row.id.hex: row for row in rows}
+
+    def key(path: str) -> list[tuple[int, str]]:
+        chain = [by_hex[h] for h in path.strip("/").split("/") if h in by_hex]
+        return [(c.position, c.code) for c in chain]
+
+    ordered = sorted(rows, key=lambda row: key(row.path))
+    return [CategoryNode(row.id, row.parent_id, *texts[row.id]) for row in ordered]
 
 
 def breadcrumbs(*, session: Session, category_id: uuid.UUID, locale: str) -> list[tuple[uuid.UUID, str, str]]:

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ScalarSelect, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from omniretail.channels import service as channels_service
@@ -179,6 +180,27 @@ def quotes_for_list(*, session: Session, price_list: PriceList, variant_ids: Seq
                                    current=Money(current_amount(amount, sales.get(variant_id, ()), at), currency),
                                    tax_inclusive=price_list.tax_inclusive, tax_rate_bp=rate)
             for variant_id, amount in regular.items()}
+
+
+def _current_amount(at: datetime) -> Any:
+    # Only sales below the regular price count, so the lowest of them (if any) is the price: one lookup.
+    lowest_sale = (select(func.min(SalePrice.amount_minor))
+                   .where(SalePrice.price_list_id == Price.price_list_id, SalePrice.variant_id == Price.variant_id,
+                          SalePrice.starts_at <= at, or_(SalePrice.ends_at.is_(None), SalePrice.ends_at > at),
+                          SalePrice.amount_minor < Price.amount_minor)
+                   .correlate(Price).scalar_subquery())
+    return func.coalesce(lowest_sale, Price.amount_minor)
+
+
+def current_amount_of(*, price_list_id: uuid.UUID, variant_id: Any,
+                      at: datetime | None = None) -> ScalarSelect[int]:
+    """A correlated SQL expression: the current price of ``variant_id`` (a column or value) in a list, or NULL.
+
+    For sorting and filtering listings by price in the database. The same rule as ``rules.current_amount``:
+    the lowest active sale below the regular price, else the regular price.
+    """
+    return (select(_current_amount(at or clock.now()))
+            .where(Price.price_list_id == price_list_id, Price.variant_id == variant_id).scalar_subquery())
 
 
 def prices_for(*, session: Session, channel_id: uuid.UUID, variant_ids: Sequence[uuid.UUID],

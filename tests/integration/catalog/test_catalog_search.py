@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from catalog_factories import cream, lipstick, product, shop
 
 from omniretail.catalog.search import service as search_service
 from omniretail.catalog.search.service import Filters
 from omniretail.inventory import service as inventory_service
+from omniretail.kernel import clock
+from omniretail.pricing import service as pricing_service
 
 
 def _ids(result: search_service.SearchResult) -> list:
@@ -150,3 +154,23 @@ def test_search_filters_to_products_in_stock_at_a_store(db):
         ids = _ids(search_service.search(session=s, channel_id=sh.web.id, filters=Filters(in_stock_at=store.id)))
 
     assert ids == [lip.id]
+
+
+def test_a_sale_that_has_started_reorders_price_sorting_and_bands_on_the_next_search(db):
+    with db.transaction() as s:
+        sh = shop(s)
+        lip, cr = lipstick(s, sh), cream(s, sh)
+    with db.transaction() as s:
+        pricing_service.schedule_sale(session=s, actor=None, price_list_id=sh.eur.id, variant_id=cr.variants[0].id,
+                                      amount_minor=650, starts_at=clock.now() - timedelta(minutes=1))
+        pricing_service.schedule_sale(session=s, actor=None, price_list_id=sh.eur.id, variant_id=lip.variants[0].id,
+                                      amount_minor=2000, starts_at=clock.now() - timedelta(minutes=1))
+
+    with db.transaction(read_only=True) as s:
+        cheapest_first = search_service.search(session=s, channel_id=sh.web.id, sort="price_asc")
+        band = search_service.search(session=s, channel_id=sh.web.id, filters=Filters(price_band="5-10"))
+
+    assert _ids(cheapest_first) == [cr.id, lip.id]
+    assert cheapest_first.hits[0].price.current.amount_minor == 650
+    assert _ids(band) == [cr.id]
+    assert band.facets["price_band"] == {"5-10": 1}

@@ -9,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalog"))
 
 from catalog_factories import lipstick, shop
+from sqlalchemy import select
 
 from omniretail.channels import service as channels_service
 from omniretail.kernel import clock
@@ -69,3 +70,25 @@ def test_a_variant_without_a_price_in_the_channel_has_no_price(db):
 
     with db.transaction(read_only=True) as s:
         assert pricing_service.price_for(session=s, channel_id=channel.id, variant_id=variant.id) is None
+
+
+def test_the_sql_current_price_agrees_with_the_quote_inside_and_outside_overlapping_sales(db):
+    now = clock.now()
+    with db.transaction() as s:
+        sh = shop(s)
+        variant = lipstick(s, sh).variants[0]
+        for amount, starts, ends in ((1199, -2, 2), (999, 1, 3), (1799, -5, None)):
+            pricing_service.schedule_sale(session=s, actor=None, price_list_id=sh.eur.id, variant_id=variant.id,
+                                          amount_minor=amount, starts_at=now + timedelta(days=starts),
+                                          ends_at=now + timedelta(days=ends) if ends is not None else None)
+
+    with db.transaction(read_only=True) as s:
+        seen = {}
+        for day in (-3, 0, 1.5, 2.5, 4):
+            at = now + timedelta(days=day)
+            in_sql = s.scalar(select(pricing_service.current_amount_of(price_list_id=sh.eur.id,
+                                                                       variant_id=variant.id, at=at)))
+            quoted = pricing_service.price_for(session=s, channel_id=sh.web.id, variant_id=variant.id, at=at)
+            seen[day] = (in_sql, quoted.amount_minor)
+
+    assert seen == {-3: (1499, 1499), 0: (1199, 1199), 1.5: (999, 999), 2.5: (999, 999), 4: (1499, 1499)}

@@ -41,6 +41,7 @@ from omniretail.catalog.search.text import (
 from omniretail.channels import service as channels_service
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel import clock
+from omniretail.kernel.money import Money
 from omniretail.pricing import service as pricing_service
 from omniretail.pricing.rules import PriceQuote, price_band
 
@@ -123,17 +124,40 @@ def _groups(session: Session, query: str) -> tuple[list[dict[str, float]], dict[
 def visible_products(channel_id: uuid.UUID | None) -> Select[uuid.UUID]:
     stmt = select(Product.id).where(Product.status == "active")
     if channel_id is not None:
-        now = clock.now()
-        stmt = stmt.where(Product.id.in_(select(Publication.product_id).where(
-            Publication.channel_id == channel_id,
-            or_(Publication.starts_at.is_(None), Publication.starts_at <= now),
-            or_(Publication.ends_at.is_(None), Publication.ends_at > now))))
+        stmt = stmt.where(_published(channel_id))
     return stmt
+
+
+def _published(channel_id: uuid.UUID) -> Any:
+    # Correlated: one lookup on (channel_id, product_id) per candidate product, instead of building the list of
+    # every product the channel publishes for each query.
+    now = clock.now()
+    return select(Publication.id).where(
+        Publication.product_id == Product.id, Publication.channel_id == channel_id,
+        or_(Publication.starts_at.is_(None), Publication.starts_at <= now),
+        or_(Publication.ends_at.is_(None), Publication.ends_at > now)).exists()
+
+
+def _in_category(stmt: Select[uuid.UUID], category_id: uuid.UUID) -> Select[uuid.UUID]:
+    # A join, so that the category's facet rows drive the query (not a scan of every active product).
+    return stmt.join(SearchFacet, SearchFacet.product_id == Product.id).where(
+        SearchFacet.name == "category", SearchFacet.value == str(category_id))
 
 
 def _facet_filter(stmt: Select[uuid.UUID], name: str, values: Sequence[str]) -> Select[uuid.UUID]:
     return stmt.where(Product.id.in_(select(SearchFacet.product_id).where(SearchFacet.name == name,
                                                                           SearchFacet.value.in_(list(values)))))
+
+
+def shelf_amounts(session: Session, channel_id: uuid.UUID, products: Select[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The cheapest current price (minor units) of each of these products in the channel, computed in SQL."""
+    price_list_id = channels_service.get_channel(session=session, channel_id=channel_id).price_list_id
+    if price_list_id is None:
+        return {}
+    amount = func.min(pricing_service.current_amount_of(price_list_id=price_list_id, variant_id=Variant.id))
+    stmt = (select(Variant.product_id, amount)
+            .where(Variant.product_id.in_(products), Variant.status == "active").group_by(Variant.product_id))
+    return {product_id: int(amount) for product_id, amount in session.execute(stmt) if amount is not None}
 
 
 def cheapest_prices(session: Session, channel_id: uuid.UUID, product_ids: Sequence[uuid.UUID],
@@ -163,15 +187,20 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
     groups, corrected = _groups(session, query)
     stmt = visible_products(channel_id)
     discounts: dict[str, float] = {}
-    for group in groups:
+    for number, group in enumerate(groups):
         if not group:
             return SearchResult([], 0, {}, corrected)
-        stmt = stmt.where(Product.id.in_(select(SearchPosting.product_id).where(
-            SearchPosting.term.in_(list(group)))))
+        having = select(SearchPosting.product_id).where(SearchPosting.term.in_(list(group)))
+        if number == 0:
+            # A join, so that the postings of the first word drive the query (not a scan of every product).
+            driver = having.distinct().subquery()
+            stmt = stmt.join(driver, driver.c.product_id == Product.id)
+        else:
+            stmt = stmt.where(Product.id.in_(having))
         for term, discount in group.items():
             discounts[term] = max(discounts.get(term, 0.0), discount)
     if filters.category_id is not None:
-        stmt = _facet_filter(stmt, "category", [str(filters.category_id)])
+        stmt = _in_category(stmt, filters.category_id)
     if filters.brands:
         stmt = _facet_filter(stmt, "brand", filters.brands)
     for code, values in filters.attributes.items():
@@ -193,17 +222,26 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
     in_stock = (inventory_service.in_stock_variant_ids(session=session, location_id=filters.in_stock_at)
                 if filters.in_stock_at else None)
     prices: dict[uuid.UUID, PriceQuote] = {}
+    amounts: dict[uuid.UUID, int] = {}
+    narrowed = False
     if channel_id is not None and matched is not None and needs_prices:
-        prices = cheapest_prices(session, channel_id, matched, in_stock)
+        if in_stock is not None:
+            prices = cheapest_prices(session, channel_id, matched, in_stock)
+            amounts = {p: q.current.amount_minor for p, q in prices.items()}
+        else:
+            amounts = shelf_amounts(session, channel_id, stmt)
+        currency = channels_service.get_channel(session=session, channel_id=channel_id).currency
+        bands_of = {p: price_band(Money(a, currency)) for p, a in amounts.items()}
         if in_stock is not None or filters.price_band:
-            matched = [p for p in matched if p in prices and (
-                not filters.price_band or price_band(prices[p].current) == filters.price_band)]
-    scores = _scores(session, matched, discounts) if matched is not None and groups else {}
+            narrowed = True
+            matched = [p for p in matched if p in amounts and (
+                not filters.price_band or bands_of[p] == filters.price_band)]
+    scores = _scores(session, stmt, discounts) if matched is not None and groups else {}
     if matched is not None:
         if sort == "price_asc":
-            matched.sort(key=lambda p: prices[p].current.amount_minor if p in prices else 1 << 62)
+            matched.sort(key=lambda p: amounts.get(p, 1 << 62))
         elif sort == "price_desc":
-            matched.sort(key=lambda p: -prices[p].current.amount_minor if p in prices else 1 << 62)
+            matched.sort(key=lambda p: -amounts[p] if p in amounts else 1 << 62)
         elif not newest:
             matched.sort(key=lambda p: -scores.get(p, 0.0))
         total = len(matched)
@@ -211,27 +249,25 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
     if channel_id is not None:
         missing = [p for p in ids if p not in prices]
         prices.update(cheapest_prices(session, channel_id, missing) if missing else {})
-    facets = _facets(session, stmt if matched is None else matched) if with_facets else {}
+    facets = _facets(session, matched if narrowed and matched is not None else stmt) if with_facets else {}
     if with_facets and channel_id is not None and matched is not None and needs_prices:
         bands: dict[str, int] = defaultdict(int)
         for product_id in matched:
-            if product_id in prices:
-                bands[price_band(prices[product_id].current)] += 1
+            if product_id in amounts:
+                bands[bands_of[product_id]] += 1
         facets["price_band"] = dict(sorted(bands.items(), key=lambda kv: int(kv[0].split("-")[0].rstrip("+"))))
     hits = [Hit(p, scores.get(p, 0.0), prices.get(p)) for p in ids]
     return SearchResult(hits, total, facets, corrected)
 
 
-def _scores(session: Session, matched: list[uuid.UUID], discounts: Mapping[str, float]) -> dict[uuid.UUID, float]:
-    if not matched or not discounts:
+def _scores(session: Session, matched: Select[uuid.UUID], discounts: Mapping[str, float]) -> dict[uuid.UUID, float]:
+    if not discounts:
         return {}
-    wanted = set(matched)
     best: dict[tuple[uuid.UUID, str], float] = {}
     stmt = select(SearchPosting.product_id, SearchPosting.term, SearchPosting.weight).where(
-        SearchPosting.term.in_(list(discounts)))
+        SearchPosting.term.in_(list(discounts)), SearchPosting.product_id.in_(matched))
     for product_id, term, weight in session.execute(stmt):
-        if product_id in wanted:
-            best[(product_id, term)] = weight * discounts[term]
+        best[(product_id, term)] = weight * discounts[term]
     scores: dict[uuid.UUID, float] = defaultdict(float)
     for (product_id, _), score in best.items():
         scores[product_id] += score

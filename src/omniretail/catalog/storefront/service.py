@@ -144,25 +144,28 @@ def product_page(*, session: Session, channel_ref: str, locale: str | None, prod
     categories = catalog_service.category_ids_of(session=session, product_id=product.id)
     crumbs = (catalog_categories.breadcrumbs(session=session, category_id=min(categories), locale=loc)
               if categories else [])
+    linked = _related(session, channel, loc, product.id, (RelationKind.RELATED, RelationKind.CROSS_SELL))
     return ProductPage(
         card=card, description_html=pick(descriptions, loc),
         variants=[VariantView(v.id, v.sku, v.barcode, dict(v.attributes),
                               PriceView.of(quotes[v.id], loc) if v.id in quotes else None) for v in variants],
         breadcrumbs=crumbs,
-        related=_related(session, channel, loc, product.id, RelationKind.RELATED),
-        cross_sell=_related(session, channel, loc, product.id, RelationKind.CROSS_SELL))
+        related=linked[RelationKind.RELATED], cross_sell=linked[RelationKind.CROSS_SELL])
 
 
 def _related(session: Session, channel: channels_service.Channel, locale: str, product_id: uuid.UUID,
-             kind: str) -> list[ProductCard]:
-    ids = catalog_service.related(session=session, product_id=product_id, kind=kind)
-    if not ids:
-        return []
-    visible = set(session.scalars(search_service.visible_products(channel.id).where(Product.id.in_(ids))))
-    shown = [i for i in ids if i in visible]
+             kinds: tuple[str, ...]) -> dict[str, list[ProductCard]]:
+    """Cards of the related products of each kind, visible and priced, loaded together for all kinds."""
+    ids = {kind: catalog_service.related(session=session, product_id=product_id, kind=kind) for kind in kinds}
+    wanted = list(dict.fromkeys(i for kind_ids in ids.values() for i in kind_ids))
+    if not wanted:
+        return {kind: [] for kind in kinds}
+    visible = set(session.scalars(search_service.visible_products(channel.id).where(Product.id.in_(wanted))))
+    shown = [i for i in wanted if i in visible]
     prices = search_service.cheapest_prices(session, channel.id, shown)
-    return [c for c in cards(session=session, channel=channel, locale=locale, product_ids=shown, prices=prices)
-            if c.price is not None]
+    by_id = {c.id: c for c in cards(session=session, channel=channel, locale=locale, product_ids=shown,
+                                    prices=prices) if c.price is not None}
+    return {kind: [by_id[i] for i in kind_ids if i in by_id] for kind, kind_ids in ids.items()}
 
 
 def _find_product(session: Session, ref: str) -> Product:

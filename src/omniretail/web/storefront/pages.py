@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 
-from omniretail.catalog import categories as catalog_categories
 from omniretail.catalog import service as catalog_service
 from omniretail.catalog.rules import pick
 from omniretail.catalog.search.service import Filters
@@ -131,7 +130,7 @@ def category_page(slug: str, request: Request, session: SessionDep, customer: Op
     category = views.find_category(links, views.clean(slug, 300))
     query = views.listing_query(request.query_params, default_sort="newest", with_text=False)
     context = _listing_context(request, session, channel, locale, query, category.id)
-    crumbs = catalog_categories.breadcrumbs(session=session, category_id=category.id, locale=locale)
+    crumbs = views.crumbs(links, category.id)
     return _page(request, "storefront/category.html", locale, {
         "category": category, "crumbs": crumbs[:-1], "subcategories": views.children(links, category.id),
         **context}, links=links, channel=channel)

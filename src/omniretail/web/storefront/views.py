@@ -217,13 +217,20 @@ class CategoryLink:
 
 def category_links(session: Session, locale: str) -> list[CategoryLink]:
     """The whole category tree in the shopper's language, parents before children."""
-    links = []
-    for category in catalog_categories.list_categories(session=session):
-        names = {t.locale: t.name for t in category.translations}
-        slugs = {t.locale: t.slug for t in category.translations}
-        links.append(CategoryLink(category.id, category.parent_id, pick(names, locale), pick(slugs, locale),
-                                  frozenset(slugs.values())))
-    return links
+    return [CategoryLink(node.id, node.parent_id, pick(node.names, locale), pick(node.slugs, locale),
+                         frozenset(node.slugs.values()))
+            for node in catalog_categories.category_tree(session=session)]
+
+
+def crumbs(links: list[CategoryLink], category_id: uuid.UUID) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, name, slug) from the root down to the category, from the menu already loaded."""
+    by_id = {link.id: link for link in links}
+    chain: list[tuple[uuid.UUID, str, str]] = []
+    current = by_id.get(category_id)
+    while current is not None:
+        chain.append((current.id, current.name, current.slug))
+        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+    return chain[::-1]
 
 
 def find_category(links: list[CategoryLink], slug: str) -> CategoryLink:
