@@ -22,8 +22,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from omniretail.cart import service as cart_service
@@ -44,7 +42,7 @@ from omniretail.inventory import service as inventory_service
 from omniretail.inventory.exceptions import InsufficientStock, ReservationNotFound
 from omniretail.inventory.rules import ReservationLine
 from omniretail.kernel import clock
-from omniretail.kernel.db import Database, affected
+from omniretail.kernel.db import Database, affected, conflict_insert
 from omniretail.kernel.errors import DomainError, FieldError
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
@@ -110,7 +108,7 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
     if not key or len(key) > 200:
         raise InvalidTender(errors=[FieldError(("header", "idempotency-key"), "1 to 200 characters")])
     with db.transaction() as session:
-        insert = pg_insert if db.is_postgresql else sqlite_insert
+        insert = conflict_insert(session)
         attempt_id, hold_ref = new_id(), f"checkout:{key}"
         policy = checkout_service.policy(session=session)
         expires = clock.now() + timedelta(minutes=policy.hold_minutes)

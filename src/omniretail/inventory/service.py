@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, case, func, insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,6 +38,7 @@ from omniretail.inventory.rules import (
     ReservationStatus,
 )
 from omniretail.kernel import clock, outbox
+from omniretail.kernel.db import conflict_insert
 from omniretail.kernel.errors import FieldError, InvalidInput, PermissionDenied
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.paging import Page, paginate
@@ -139,7 +138,7 @@ def require_at(actor: Principal | None, permission: Permission, location_id: uui
 # -- the ledger ------------------------------------------------------------------------------------------------
 
 def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return conflict_insert(session)
 
 
 def _ensure_level(session: Session, variant_id: uuid.UUID, location_id: uuid.UUID) -> None:

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, TypeDecorator, Uuid, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -96,6 +98,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=60, pool_pre_ping=False, pool_recycle=3600,
                          pool_timeout=60)
+
+
+def conflict_insert(session: Session) -> Any:
+    """``insert`` of the session's dialect, which knows ``on_conflict_do_nothing``/``do_update`` on both engines."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def affected(result: Any) -> int:

@@ -13,12 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, Text, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omniretail.kernel import clock
-from omniretail.kernel.db import Base, Database, affected
+from omniretail.kernel.db import Base, Database, affected, conflict_insert
 
 log = logging.getLogger("omniretail.jobs")
 
@@ -49,7 +47,7 @@ class Job:
 def _claim(db: Database, job: Job) -> bool:
     now = clock.now()
     with db.transaction() as session:
-        insert = pg_insert if db.is_postgresql else sqlite_insert
+        insert = conflict_insert(session)
         session.execute(insert(JobRun).values(name=job.name, next_run_at=now).on_conflict_do_nothing())
         taken = affected(session.execute(update(JobRun).where(JobRun.name == job.name, JobRun.next_run_at <= now)
                                 .values(next_run_at=now + job.every, last_started_at=now)))

@@ -8,11 +8,9 @@ A rolled-back transaction gives its number back, so numbers have no gaps.
 from __future__ import annotations
 
 from sqlalchemy import Integer, String, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from omniretail.kernel.db import Base
+from omniretail.kernel.db import Base, conflict_insert
 from omniretail.kernel.ids import format_number
 
 
@@ -25,7 +23,7 @@ class DocumentCounter(Base):
 
 def next_number(*, session: Session, prefix: str, width: int = 6) -> str:
     """The next number for ``prefix``, formatted for people."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = conflict_insert(session)
     session.execute(insert(DocumentCounter).values(prefix=prefix, last_value=0)
                     .on_conflict_do_nothing(index_elements=["prefix"]))
     value = session.execute(update(DocumentCounter).where(DocumentCounter.prefix == prefix)

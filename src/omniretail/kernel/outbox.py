@@ -25,12 +25,10 @@ from typing import Any
 
 from sqlalchemy import Index, Integer, String, Text, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omniretail.kernel import clock, jobs
-from omniretail.kernel.db import Base, Database, affected
+from omniretail.kernel.db import Base, Database, affected, conflict_insert
 from omniretail.kernel.events import Event, UnknownEventType, from_payload, to_payload
 from omniretail.kernel.ids import new_id
 
@@ -148,7 +146,7 @@ class Dispatcher:
 
     def _mark_processed(self, session: Session, key: str, event_id: uuid.UUID) -> bool:
         values = {"handler": key, "event_id": event_id, "processed_at": clock.now()}
-        insert = pg_insert if self.db.is_postgresql else sqlite_insert
+        insert = conflict_insert(session)
         # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
         stmt = insert(ProcessedEvent).values(**values).on_conflict_do_nothing().returning(ProcessedEvent.event_id)
         return session.execute(stmt).first() is not None

@@ -82,8 +82,7 @@ async def gateway_webhook(gateway: str, request: Request, db: DatabaseDep,
 
     def store() -> bool:
         with db.transaction() as session:
-            return payments_service.receive_webhook(session=session, gateway=adapter.name, event=event,
-                                                    is_postgresql=db.is_postgresql)
+            return payments_service.receive_webhook(session=session, gateway=adapter.name, event=event)
 
     fresh = await run_in_threadpool(store)
     return WebhookAck(received=True, duplicate=not fresh)

@@ -12,12 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from omniretail.kernel import clock
-from omniretail.kernel.db import affected
+from omniretail.kernel.db import affected, conflict_insert
 from omniretail.kernel.errors import FieldError
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
@@ -344,13 +342,13 @@ def settle_refund(*, session: Session, refund_id: uuid.UUID, gateway_ref: str | 
 
 # -- gateway webhooks ------------------------------------------------------------------------------------------
 
-def receive_webhook(*, session: Session, gateway: str, event: dict[str, Any], is_postgresql: bool) -> bool:
+def receive_webhook(*, session: Session, gateway: str, event: dict[str, Any]) -> bool:
     """Keep a verified gateway event once per its id and apply it (a refund the gateway confirms settles the
     pending part); returns False for a redelivery, which changes nothing."""
     event_id, kind = str(event.get("id") or "")[:120], str(event.get("type") or "")[:80]
     if not event_id or not kind:
         raise BadWebhookSignature("The webhook body is not an event")
-    insert = pg_insert if is_postgresql else sqlite_insert
+    insert = conflict_insert(session)
     stored = session.execute(insert(WebhookEvent).values(
         id=new_id(), gateway=gateway, event_id=event_id, type=kind, payload=event, created_at=clock.now())
         .on_conflict_do_nothing(index_elements=["gateway", "event_id"]).returning(WebhookEvent.id)).first()

@@ -11,11 +11,10 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy import insert as insert_rows
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from omniretail.catalog.content import plain_text
@@ -34,7 +33,7 @@ from omniretail.catalog.models import (
 )
 from omniretail.catalog.rules import fold
 from omniretail.catalog.search.text import _WORD, MAX_TERM, deletes, index_terms, is_cjk
-from omniretail.kernel.db import Base
+from omniretail.kernel.db import Base, conflict_insert
 
 NAME, CODE, BRAND, CATEGORY, ATTRIBUTE, DESCRIPTION = 10, 8, 6, 3, 3, 1
 _CHUNK = 400
@@ -45,8 +44,8 @@ def core_table(model: type[Base]) -> Table:
     return model.metadata.tables[model.__tablename__]
 
 
-def _insert(session: Session) -> type:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert  # type: ignore[return-value]
+def _insert(session: Session) -> Any:
+    return conflict_insert(session)
 
 
 def _displays(text: str, into: dict[str, str]) -> None:
