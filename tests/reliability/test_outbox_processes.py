@@ -64,17 +64,29 @@ def test_ten_thousand_events_are_counted_exactly_once_despite_a_killed_worker(pg
                                   timeout=30)
             return response.status_code
 
+        def held_by(name: str) -> int:
+            return _scalar(pg_db, "SELECT count(*) FROM kernel_outbox_event "
+                                  "WHERE claimed_by = :w AND status = 'pending'", w=name)
+
+        # Kill a worker while it holds a batch, during the writes; a batch can finish between the look and the
+        # kill, so try again with a fresh worker until one dies holding events (rows stay claimed by the dead
+        # worker until its 3 s lease expires, so the count right after the kill is what it held).
         with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(post, range(EVENTS // PER_REQUEST)))
-        deadline = time.monotonic() + 60
-        while _scalar(pg_db, "SELECT count(*) FROM kernel_outbox_event WHERE claimed_by = 'w1'") == 0:
-            assert time.monotonic() < deadline, "worker w1 never claimed a batch"
-            time.sleep(0.005)
-        workers["w1"].send_signal(signal.SIGKILL)
-        workers["w1"].wait(timeout=10)
-        held_by_dead_worker = _scalar(
-            pg_db, "SELECT count(*) FROM kernel_outbox_event WHERE claimed_by = 'w1' AND status = 'pending'")
-        processes.append(_spawn(pg_db.url, "worker", "w3"))
+            posted = [pool.submit(post, batch) for batch in range(EVENTS // PER_REQUEST)]
+            held_by_dead_worker, victims, spares = 0, iter(["w1", "w2", "w3"]), iter(["w3", "w4", "w5"])
+            while not held_by_dead_worker:
+                victim = next(victims)
+                deadline = time.monotonic() + 60
+                while held_by(victim) < 5:
+                    assert time.monotonic() < deadline, f"worker {victim} never held a batch"
+                    time.sleep(0.002)
+                workers[victim].send_signal(signal.SIGKILL)
+                workers[victim].wait(timeout=10)
+                held_by_dead_worker = held_by(victim)
+                spare = next(spares)
+                workers[spare] = _spawn(pg_db.url, "worker", spare)
+                processes.append(workers[spare])
+            statuses = [future.result() for future in posted]
 
         deadline = time.monotonic() + 240
         while _scalar(pg_db, "SELECT count(*) FROM kernel_outbox_event WHERE status <> 'done'") > 0:
