@@ -549,8 +549,9 @@ def ledger_sum(*, session: Session, variant_id: uuid.UUID, location_id: uuid.UUI
         Movement.variant_id == variant_id, Movement.location_id == location_id)) or 0)
 
 
-def _scoped(stmt: Select[Any], column: Any, actor: Principal, location_id: uuid.UUID | None,
-            permission: Permission = Permission.STOCK_READ) -> Select[Any]:
+def scoped_to_locations(stmt: Select[Any], column: Any, actor: Principal, location_id: uuid.UUID | None,
+                        permission: Permission = Permission.STOCK_READ) -> Select[Any]:
+    """Narrow a list query to one location the actor may see, or to every location they may see."""
     if location_id is not None:
         if not actor.can(permission, location_id):
             raise PermissionDenied("You may not see stock at this location", location_id=str(location_id))
@@ -562,7 +563,7 @@ def _scoped(stmt: Select[Any], column: Any, actor: Principal, location_id: uuid.
 def page_levels(*, session: Session, actor: Principal, location_id: uuid.UUID | None = None,
                 variant_id: uuid.UUID | None = None, cursor: str | None, limit: int) -> Page[Availability]:
     """Stock levels at the locations the caller may see."""
-    stmt = _scoped(select(StockLevel), StockLevel.location_id, actor, location_id)
+    stmt = scoped_to_locations(select(StockLevel), StockLevel.location_id, actor, location_id)
     if variant_id is not None:
         stmt = stmt.where(StockLevel.variant_id == variant_id)
     page = paginate(session, stmt, StockLevel.id, cursor=cursor, limit=limit)
@@ -573,7 +574,7 @@ def page_movements(*, session: Session, actor: Principal, location_id: uuid.UUID
                    variant_id: uuid.UUID | None = None, kind: str | None = None, cursor: str | None,
                    limit: int) -> Page[Movement]:
     """The ledger at the locations the caller may see, oldest first."""
-    stmt = _scoped(select(Movement), Movement.location_id, actor, location_id)
+    stmt = scoped_to_locations(select(Movement), Movement.location_id, actor, location_id)
     if variant_id is not None:
         stmt = stmt.where(Movement.variant_id == variant_id)
     if kind is not None:

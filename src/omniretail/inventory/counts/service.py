@@ -136,11 +136,5 @@ def cancel_count(*, session: Session, actor: Principal | None, count_id: uuid.UU
 def page_counts(*, session: Session, actor: Principal, location_id: uuid.UUID | None, cursor: str | None,
                 limit: int) -> Page[Count]:
     """Count sheets at the locations the caller may see."""
-    stmt = select(Count)
-    if location_id is not None:
-        stock_service.require_at(actor, Permission.STOCK_READ, location_id)
-        stmt = stmt.where(Count.location_id == location_id)
-    allowed = actor.locations_for(Permission.STOCK_READ)
-    if allowed is not None:
-        stmt = stmt.where(Count.location_id.in_(list(allowed)))
+    stmt = stock_service.scoped_to_locations(select(Count), Count.location_id, actor, location_id)
     return paginate(session, stmt, Count.id, cursor=cursor, limit=limit)

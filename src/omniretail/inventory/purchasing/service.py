@@ -249,13 +249,8 @@ def set_reorder_point(*, session: Session, actor: Principal | None, variant_id: 
 
 def page_reorder_points(*, session: Session, actor: Principal, location_id: uuid.UUID | None, cursor: str | None,
                         limit: int) -> Page[ReorderPoint]:
-    stmt = select(ReorderPoint)
-    if location_id is not None:
-        stock_service.require_at(actor, Permission.STOCK_READ, location_id)
-        stmt = stmt.where(ReorderPoint.location_id == location_id)
-    allowed = actor.locations_for(Permission.STOCK_READ)
-    if allowed is not None:
-        stmt = stmt.where(ReorderPoint.location_id.in_(list(allowed)))
+    """Reorder points at the locations the caller may see."""
+    stmt = stock_service.scoped_to_locations(select(ReorderPoint), ReorderPoint.location_id, actor, location_id)
     return paginate(session, stmt, ReorderPoint.id, cursor=cursor, limit=limit)
 
 
