@@ -19,11 +19,14 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omniretail import __version__, bootstrap
+from omniretail.branding import api as branding_api
 from omniretail.cart import api as cart_api
 from omniretail.catalog import api as catalog_api
 from omniretail.channels import api as channels_api
 from omniretail.checkout import api as checkout_api
 from omniretail.config import Settings, get_settings
+from omniretail.customers import api as customers_api
+from omniretail.fulfillment import api as fulfillment_api
 from omniretail.identity import api as identity_api
 from omniretail.identity.dependencies import CSRF_COOKIE
 from omniretail.inventory import api as inventory_api
@@ -37,9 +40,12 @@ from omniretail.kernel.http import (
     validation_problem,
 )
 from omniretail.kernel.outbox import Dispatcher, Handler
+from omniretail.loyalty import api as loyalty_api
 from omniretail.ordering import api as ordering_api
 from omniretail.payments import api as payments_api
 from omniretail.pricing import api as pricing_api
+from omniretail.promotions import api as promotions_api
+from omniretail.returns import api as returns_api
 from omniretail.web import pages as web_pages
 from omniretail.web.storefront import pages as storefront_pages
 from omniretail.web.templates import STATIC_DIR, render_error
@@ -159,7 +165,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     _install_operational_routes(app, registry)
     for router in (identity_api.router, channels_api.router, catalog_api.router, pricing_api.router,
                    inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
-                   ordering_api.router):
+                   ordering_api.router, branding_api.router, customers_api.router, loyalty_api.router,
+                   promotions_api.router, fulfillment_api.router, returns_api.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(storefront_pages.router)
     app.include_router(web_pages.router)

@@ -9,23 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from omniretail.branding import handlers as branding_handlers
 from omniretail.cart import handlers as cart_handlers
 from omniretail.catalog import handlers as catalog_handlers
 from omniretail.channels import handlers as channels_handlers
 from omniretail.checkout import handlers as checkout_handlers
 from omniretail.config import Settings
+from omniretail.customers import handlers as customers_handlers
+from omniretail.fulfillment import handlers as fulfillment_handlers
 from omniretail.identity import handlers as identity_handlers
 from omniretail.inventory import handlers as inventory_handlers
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.mail import Mailer, SmtpMailer
 from omniretail.kernel.outbox import Handler
+from omniretail.loyalty import handlers as loyalty_handlers
 from omniretail.ordering import handlers as ordering_handlers
 from omniretail.payments import handlers as payments_handlers
 from omniretail.pricing import handlers as pricing_handlers
+from omniretail.promotions import handlers as promotions_handlers
+from omniretail.returns import handlers as returns_handlers
 
 HANDLER_MODULES = (identity_handlers, catalog_handlers, channels_handlers, pricing_handlers, inventory_handlers,
-                   cart_handlers, checkout_handlers, payments_handlers, ordering_handlers)
+                   cart_handlers, checkout_handlers, payments_handlers, ordering_handlers,
+                   branding_handlers, customers_handlers, loyalty_handlers, promotions_handlers,
+                   fulfillment_handlers, returns_handlers)
 
 
 @dataclass

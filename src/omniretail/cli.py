@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from omniretail import bootstrap
+from omniretail.branding import cli as branding_cli
+from omniretail.branding import demo as branding_demo
 from omniretail.cart import cli as cart_cli
 from omniretail.catalog import cli as catalog_cli
 from omniretail.catalog import demo as catalog_demo
@@ -21,6 +23,10 @@ from omniretail.channels import cli as channels_cli
 from omniretail.channels import demo as channels_demo
 from omniretail.checkout import cli as checkout_cli
 from omniretail.config import get_settings
+from omniretail.customers import cli as customers_cli
+from omniretail.customers import demo as customers_demo
+from omniretail.fulfillment import cli as fulfillment_cli
+from omniretail.fulfillment import demo as fulfillment_demo
 from omniretail.identity import demo as identity_demo
 from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Grant, Role
@@ -30,11 +36,17 @@ from omniretail.inventory import service as inventory_service
 from omniretail.kernel import logs, migrate, outbox
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError
+from omniretail.loyalty import cli as loyalty_cli
+from omniretail.loyalty import demo as loyalty_demo
 from omniretail.ordering import cli as ordering_cli
 from omniretail.ordering import demo as ordering_demo
 from omniretail.payments import cli as payments_cli
 from omniretail.pricing import cli as pricing_cli
 from omniretail.pricing import demo as pricing_demo
+from omniretail.promotions import cli as promotions_cli
+from omniretail.promotions import demo as promotions_demo
+from omniretail.returns import cli as returns_cli
+from omniretail.returns import demo as returns_demo
 
 app = typer.Typer(help="omniretail: unified commerce platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -47,7 +59,10 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(events_app, name="events")
 for _name, _sub in (("catalog", catalog_cli.app), ("channels", channels_cli.app), ("pricing", pricing_cli.app),
                     ("inventory", inventory_cli.app), ("cart", cart_cli.app), ("checkout", checkout_cli.app),
-                    ("payments", payments_cli.app), ("orders", ordering_cli.app)):
+                    ("payments", payments_cli.app), ("orders", ordering_cli.app),
+                    ("brand", branding_cli.app), ("customers", customers_cli.app), ("loyalty", loyalty_cli.app),
+                    ("promotions", promotions_cli.app), ("fulfillment", fulfillment_cli.app),
+                    ("returns", returns_cli.app)):
     app.add_typer(_sub, name=_name)
 console = Console()
 err = Console(stderr=True)
@@ -85,7 +100,8 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         partner = franchise[0].franchise_partner if franchise else None
         identity_demo.assign_stores(session, own_store=stores[0].id,
                                     franchise_stores=[f.id for f in franchise if f.franchise_partner == partner])
-        for part in (channels_demo, catalog_demo, pricing_demo, inventory_demo, ordering_demo):
+        for part in (branding_demo, channels_demo, catalog_demo, pricing_demo, inventory_demo, fulfillment_demo,
+                     customers_demo, loyalty_demo, promotions_demo, ordering_demo, returns_demo):
             part.load(session)
     console.print("demo retailer loaded")
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from omniretail.cart import offers
 from omniretail.cart.events import CartMerged, CheckoutAbandoned
 from omniretail.cart.exceptions import CartClosed, CartNotFound, InvalidCartInput, LineNotFound
 from omniretail.cart.models import Cart, CartLine
@@ -205,8 +206,8 @@ def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None) ->
 
 
 def offers_for(*, session: Session, cart: Cart) -> Offers:
-    """The one place the cart asks promotions for adjustments and loyalty for points: none until they exist."""
-    return Offers.none()
+    """The one place the cart asks promotions for adjustments and loyalty for points (see ``cart.offers``)."""
+    return offers.offers_for(session=session, cart=cart)
 
 
 def priced_lines(cart: Cart) -> list[PricedLine]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload
 from omniretail.cart import service as cart_service
 from omniretail.cart.exceptions import CartClosed
 from omniretail.channels import service as channels_service
+from omniretail.checkout import offers as checkout_offers
 from omniretail.checkout import service as checkout_service
 from omniretail.checkout.events import CheckoutFailed
 from omniretail.checkout.exceptions import (
@@ -149,6 +150,8 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
                 ReservationLine(a.variant_id, a.location_id, a.quantity) for a in decision.assignments])
         except InsufficientStock:
             raise
+        checkout_offers.hold(session=session, cart=cart, totals=totals, hold_ref=hold_ref,
+                             customer_id=customer_id or cart.customer_id)
         plan = _plan(cart, channel, decision, totals, actor, customer_id or cart.customer_id, len(shares))
         session.execute(update(CheckoutAttempt).where(CheckoutAttempt.id == attempt_id).values(
             currency=cart.currency, total_minor=totals.total.amount_minor, plan=plan,
@@ -268,6 +271,7 @@ def _fail(db: Database, attempt: Attempt, taken: Sequence[payments_service.Taken
         gateways().for_method(Method.CARD).void(idempotency_key=f"{attempt.key}:{reverse_index}")
     with db.transaction() as session:
         inventory_service.release(session=session, ref=attempt.hold_ref)
+        checkout_offers.release(session=session, hold_ref=attempt.hold_ref)
         session.execute(update(CheckoutAttempt).where(CheckoutAttempt.id == attempt.id,
                                                       CheckoutAttempt.status.in_(from_statuses))
                         .values(status=FAILED, error_type=error.type, error_detail=error.detail,
@@ -310,6 +314,8 @@ def finish(*, session: Session, attempt: CheckoutAttempt, taken: Sequence[paymen
         inventory_service.commit_sale(session=session, actor=None, ref=attempt.hold_ref, order_id=order.number)
         ordering_service.move(session=session, order=order, to=OrderStatus.PICKED_UP, actor=actor,
                               detail={"at": "counter"})
+    checkout_offers.commit(session=session, hold_ref=attempt.hold_ref, order_id=order.id, order_number=order.number,
+                           plan=plan)
     cart_service.mark_ordered(session=session, cart_id=attempt.cart_id, order_id=order.id)
     attempt.status, attempt.order_id, attempt.updated_at = PLACED, order.id, clock.now()
     attempt.tenders = [t.as_dict() for t in taken]
@@ -362,6 +368,7 @@ def reconcile(*, session: Session, stale_after: timedelta = timedelta(minutes=2)
 
 def _give_up(session: Session, attempt: CheckoutAttempt, reason: str) -> None:
     inventory_service.release(session=session, ref=attempt.hold_ref)
+    checkout_offers.release(session=session, hold_ref=attempt.hold_ref)
     attempt.status, attempt.error_type, attempt.error_detail = FAILED, HoldExpired.type, reason
     attempt.updated_at = clock.now()
     record(session, CheckoutFailed(attempt.id, attempt.idempotency_key, attempt.cart_id, reason, True,

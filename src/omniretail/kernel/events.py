@@ -2,7 +2,7 @@
 
 Every subclass registers itself under ``<context>.<ClassName>`` so the outbox can store it as JSON and
 turn it back into the same class in another process. Fields may be plain values, UUIDs, datetimes,
-Decimals, Money, StrEnums, or tuples of those.
+Decimals, Money, StrEnums, frozen dataclasses of those, or tuples of those.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def event_type(name: str) -> type[Event]:
 
 
 def _dump(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Money):
         return {"amount_minor": value.amount_minor, "currency": value.currency}
     if isinstance(value, enum.Enum):
@@ -82,6 +84,9 @@ def _load(tp: Any, value: Any) -> Any:
         return Decimal(value)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _load(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp)})
     return value
 
 

@@ -1,0 +1,7 @@
+"""Brand settings API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["branding"])

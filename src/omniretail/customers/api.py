@@ -1,0 +1,7 @@
+"""Customers API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["customers"])
