@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+
+from omniretail.kernel.i18n import read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "omniretail"
@@ -25,8 +26,7 @@ def marked_messages() -> set[str]:
 
 @pytest.mark.parametrize("locale", ["ru", "pl", "lv", "zh"])
 def test_every_marked_string_is_translated(locale):
-    with (SRC / "locale" / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    catalog = read_catalog(locale)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
 
     missing = sorted(marked_messages() - translated)

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -27,16 +28,28 @@ current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_L
 
 @cache
 def translations(locale: str) -> NullTranslations:
-    """The compiled catalog for ``locale`` (English strings are the msgids themselves)."""
-    path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale == DEFAULT_LOCALE or not path.exists():
+    """The compiled catalog for ``locale`` (English strings are the msgids themselves): ``messages.po`` plus
+    any other ``.po`` file beside it (a context may keep its strings in its own file)."""
+    if locale == DEFAULT_LOCALE:
         return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    catalog = read_catalog(locale)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def read_catalog(locale: str) -> Catalog:
+    """Every ``.po`` file of ``locale`` merged into one catalog (``messages.po`` first, then by name)."""
+    catalog = Catalog(locale=locale)
+    folder = LOCALE_DIR / locale / "LC_MESSAGES"
+    files = sorted(folder.glob("*.po"), key=lambda f: (f.name != "messages.po", f.name)) if folder.exists() else []
+    for path in files:
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.id not in catalog:
+                    catalog[message.id] = message
+    return catalog
 
 
 def N_(message: str) -> str:
