@@ -1,0 +1,7 @@
+"""Store order board pages (``/board``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
