@@ -1,0 +1,127 @@
+"""The POS till at ``/pos``.
+
+The page is a small script over the JSON API (carts, checkout, cash drawer sessions, receipts), so a sale at the
+counter takes the same path as a web order. The server gives the page what it needs to start: the stores the
+signed-in staff member may sell at, each with its POS channel and open drawer, and the interface strings in the
+staff member's language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from omniretail.catalog import service as catalog_service
+from omniretail.channels import service as channels_service
+from omniretail.identity.dependencies import OptionalStaff
+from omniretail.identity.rules import Permission, Principal
+from omniretail.inventory import service as inventory_service
+from omniretail.kernel.deps import SessionDep
+from omniretail.kernel.i18n import N_, gettext
+from omniretail.payments.pos import service as pos_service
+from omniretail.web.templates import render
+
+router = APIRouter(include_in_schema=False)
+COUNTER_KINDS = ("store", "franchise")
+STORE_KINDS = {"store", "franchise_store"}
+
+# Interface strings the script shows; translated on the server for the staff member's language.
+STRINGS = {
+    "scan": N_("Scan or type a barcode or SKU"),
+    "search": N_("Search products"),
+    "add": N_("Add"),
+    "remove": N_("Remove"),
+    "empty": N_("No items yet: scan a barcode to start a sale."),
+    "total": N_("Total"),
+    "tax": N_("of which tax"),
+    "pay": N_("Pay"),
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "gift_card": N_("Gift card"),
+    "tendered": N_("Cash given"),
+    "card_number": N_("Card number"),
+    "gift_card_code": N_("Gift card code"),
+    "amount": N_("Amount"),
+    "add_tender": N_("Add payment"),
+    "remaining": N_("Still to pay"),
+    "complete": N_("Complete sale"),
+    "change": N_("Change"),
+    "receipt": N_("Receipt"),
+    "print": N_("Print"),
+    "new_sale": N_("New sale"),
+    "not_found": N_("No product with this code"),
+    "offline": N_("The server cannot be reached; try again."),
+    "open_drawer": N_("Open the cash drawer"),
+    "float": N_("Opening float"),
+    "open": N_("Open"),
+    "close_drawer": N_("Close the cash drawer"),
+    "counted": N_("Counted cash"),
+    "close": N_("Close"),
+    "z_report": N_("Z-report"),
+    "expected": N_("Expected cash"),
+    "over_short": N_("Over / short"),
+    "store": N_("Store"),
+    "quantity": N_("Quantity"),
+    "cancel": N_("Cancel"),
+    "error": N_("Something went wrong"),
+}
+
+
+@dataclass(frozen=True)
+class Till:
+    location_id: str
+    code: str
+    name: str
+    channel: str
+    currency: str
+    drawer_id: str | None
+
+
+def tills_for(session: Session, staff: Principal) -> list[Till]:
+    """The stores ``staff`` may sell at, each with its POS channel and its open cash drawer (if any)."""
+    allowed = staff.locations_for(Permission.POS_SELL)
+    channels = [c for c in channels_service.list_channels(session=session, active_only=True)
+                if c.kind in COUNTER_KINDS]
+    tills = []
+    for location in inventory_service.list_locations(session=session, kinds=STORE_KINDS):
+        if allowed is not None and location.id not in allowed:
+            continue
+        channel = next((c for c in channels if location.id in c.location_ids), None)
+        if channel is None:
+            continue
+        drawer = pos_service.open_session_at(session=session, location_id=location.id)
+        tills.append(Till(str(location.id), location.code, location.name, channel.code, channel.currency,
+                          str(drawer.id) if drawer else None))
+    return tills
+
+
+@router.get("/pos")
+def till_page(request: Request, session: SessionDep, staff: OptionalStaff) -> Response:
+    if staff is None or not staff.can(Permission.POS_SELL):
+        return render(request, "backoffice/login.html", {"area": "pos", "staff": staff})
+    tills = tills_for(session, staff)
+    config = {"tills": [asdict(t) for t in tills], "staff": staff.email,
+              "strings": {key: gettext(text) for key, text in STRINGS.items()}}
+    return render(request, "pos/till.html", {"staff": staff, "tills": tills,
+                                             "config": json.dumps(config, ensure_ascii=False)})
+
+
+@router.get("/pos/scan")
+def scan(session: SessionDep, staff: OptionalStaff,
+         code: Annotated[str, Query(min_length=1, max_length=64)]) -> Response:
+    """The variant a scanned or typed code names (barcode or SKU), for the till to add."""
+    if staff is None or not staff.can(Permission.POS_SELL):
+        return JSONResponse({"title": "Sign in to the till"}, status_code=401,
+                            media_type="application/problem+json")
+    variant = catalog_service.variant_by_code(session=session, code=code)
+    if variant is None or variant.status != "active":
+        message = STRINGS["not_found"]
+        return JSONResponse({"title": gettext(message), "code": code}, status_code=404,
+                            media_type="application/problem+json")
+    return JSONResponse({"variant_id": str(variant.id), "sku": variant.sku})
+

@@ -1,0 +1,339 @@
+// The till: scan, pay, print, over the same JSON API every channel uses. No framework, no build step.
+(function () {
+  "use strict";
+  const root = document.getElementById("till");
+  if (!root) return;
+  const config = JSON.parse(root.dataset.config);
+  const S = config.strings;
+  const $ = (id) => document.getElementById(id);
+  const API = "/api/v1";
+  const state = { till: null, cart: null, tenders: [], method: null, saleKey: null, searchTimer: null };
+
+  // --- money in minor units: parse what the cashier types, show with two decimals -------------------------
+  function toMinor(text) {
+    const clean = String(text || "").trim().replace(",", ".");
+    if (!/^\d+(\.\d{1,2})?$/.test(clean)) return null;
+    const [whole, frac = ""] = clean.split(".");
+    return parseInt(whole, 10) * 100 + parseInt((frac + "00").slice(0, 2), 10);
+  }
+  function show(minor) {
+    const sign = minor < 0 ? "-" : "";
+    const abs = Math.abs(minor);
+    return sign + Math.floor(abs / 100) + "." + String(abs % 100).padStart(2, "0");
+  }
+
+  // --- HTTP: cookie session + double-submit CSRF header --------------------------------------------------
+  function csrf() {
+    const match = document.cookie.match(/(?:^|; )or_csrf=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  async function call(method, path, body, extra) {
+    const headers = Object.assign({ "x-csrf-token": csrf() }, extra || {});
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(path, { method, headers, credentials: "same-origin",
+                                     body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new Error(S.offline);
+    }
+    const type = response.headers.get("content-type") || "";
+    const data = type.includes("json") ? await response.json() : await response.text();
+    if (!response.ok) {
+      const detail = (data && (data.detail || data.title)) || S.error;
+      const fields = data && data.errors ? data.errors.map((e) => e.message || e.msg).join("; ") : "";
+      throw new Error(fields ? detail + ": " + fields : detail);
+    }
+    return data;
+  }
+  function status(text, bad) {
+    const el = $("till-status");
+    el.textContent = text || "";
+    el.classList.toggle("bad", !!bad);
+  }
+  function section(name) {
+    for (const id of ["till-open", "till-sale", "till-done", "till-closing"]) $(id).hidden = id !== name;
+    $("till-close-drawer").hidden = !(state.till && state.till.drawer_id) || name === "till-closing";
+  }
+  function newKey() {
+    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).toString();
+  }
+
+  // --- store and drawer ----------------------------------------------------------------------------------
+  function chooseTill() {
+    const id = $("till-store").value;
+    state.till = config.tills.find((t) => t.location_id === id) || null;
+    state.cart = null;
+    state.tenders = [];
+    if (!state.till) return;
+    if (state.till.drawer_id) { section("till-sale"); render(); $("till-scan").focus(); }
+    else { section("till-open"); $("till-float").focus(); }
+  }
+  async function openDrawer(event) {
+    event.preventDefault();
+    const minor = toMinor($("till-float").value);
+    if (minor === null) return status(S.float + ": " + S.error, true);
+    try {
+      const drawer = await call("POST", API + "/pos/sessions", { location_id: state.till.location_id,
+        opening_float_minor: minor, currency: state.till.currency });
+      state.till.drawer_id = drawer.id;
+      status("");
+      section("till-sale");
+      render();
+      $("till-scan").focus();
+    } catch (e) { status(e.message, true); }
+  }
+
+  // --- the sale ------------------------------------------------------------------------------------------
+  async function ensureCart() {
+    if (state.cart) return state.cart;
+    state.cart = await call("POST", API + "/carts", { channel: state.till.channel,
+                                                     location_id: state.till.location_id });
+    state.saleKey = newKey();
+    return state.cart;
+  }
+  async function addVariant(variantId) {
+    const cart = await ensureCart();
+    await call("POST", API + "/carts/" + cart.id + "/lines", { variant_id: variantId, quantity: 1 });
+    await refresh();
+  }
+  async function scan(event) {
+    event.preventDefault();
+    const input = $("till-scan");
+    const code = input.value.trim();
+    if (!code) return;
+    input.value = "";
+    try {
+      const found = await call("GET", "/pos/scan?code=" + encodeURIComponent(code));
+      await addVariant(found.variant_id);
+      status("");
+    } catch (e) { status(e.message + " (" + code + ")", true); }
+    input.focus();
+  }
+  async function refresh() {
+    if (!state.cart) return render();
+    state.cart = await call("GET", API + "/carts/" + state.cart.id);
+    render();
+  }
+  async function setQuantity(lineId, quantity) {
+    try {
+      if (quantity <= 0) await call("DELETE", API + "/carts/" + state.cart.id + "/lines/" + lineId);
+      else await call("PATCH", API + "/carts/" + state.cart.id + "/lines/" + lineId, { quantity });
+      state.tenders = [];
+      await refresh();
+    } catch (e) { status(e.message, true); }
+  }
+  function total() { return state.cart ? state.cart.totals.total_minor : 0; }
+  function paid() { return state.tenders.reduce((sum, t) => sum + (t.amount_minor || 0), 0); }
+  function render() {
+    const body = $("till-lines");
+    body.textContent = "";
+    const lines = state.cart ? state.cart.lines : [];
+    if (!lines.length) {
+      const row = body.insertRow();
+      const cell = row.insertCell();
+      cell.colSpan = 4;
+      cell.className = "muted";
+      cell.textContent = S.empty;
+    }
+    for (const line of lines) {
+      const row = body.insertRow();
+      row.dataset.sku = line.sku;
+      const name = row.insertCell();
+      name.textContent = line.name + " · " + line.sku;
+      if (line.problem_detail) {
+        const why = document.createElement("div");
+        why.className = "bad";
+        why.textContent = line.problem_detail;
+        name.appendChild(why);
+      }
+      const qty = row.insertCell();
+      const minus = document.createElement("button");
+      minus.type = "button"; minus.textContent = "−"; minus.setAttribute("aria-label", S.remove);
+      minus.onclick = () => setQuantity(line.id, line.quantity - 1);
+      const count = document.createElement("span");
+      count.className = "qty"; count.textContent = String(line.quantity);
+      const plus = document.createElement("button");
+      plus.type = "button"; plus.textContent = "+"; plus.setAttribute("aria-label", S.add);
+      plus.onclick = () => setQuantity(line.id, line.quantity + 1);
+      qty.append(minus, count, plus);
+      const amount = row.insertCell();
+      amount.className = "num";
+      amount.textContent = line.unit_price_minor === null ? "—" : show(line.unit_price_minor * line.quantity);
+      const drop = row.insertCell();
+      const x = document.createElement("button");
+      x.type = "button"; x.textContent = "×"; x.setAttribute("aria-label", S.remove);
+      x.onclick = () => setQuantity(line.id, 0);
+      drop.appendChild(x);
+    }
+    $("till-total").textContent = show(total());
+    $("till-tax").textContent = state.cart && state.cart.totals.tax_minor
+      ? S.tax + " " + show(state.cart.totals.tax_minor) : "";
+    const list = $("till-tenders");
+    list.textContent = "";
+    state.tenders.forEach((t, i) => {
+      const item = document.createElement("li");
+      item.textContent = S[t.method] + " " + show(t.amount_minor) +
+        (t.cash_tendered_minor ? " (" + S.tendered + " " + show(t.cash_tendered_minor) + ")" : "");
+      const x = document.createElement("button");
+      x.type = "button"; x.textContent = "×"; x.setAttribute("aria-label", S.remove);
+      x.onclick = () => { state.tenders.splice(i, 1); render(); };
+      item.appendChild(x);
+      list.appendChild(item);
+    });
+    const remaining = Math.max(total() - paid(), 0);
+    $("till-remaining").textContent = show(remaining);
+    $("till-complete").disabled = !(state.cart && lines.length && state.cart.purchasable && remaining === 0
+                                    && state.tenders.length);
+  }
+
+  // --- tenders -------------------------------------------------------------------------------------------
+  function pickMethod(method) {
+    state.method = method;
+    $("till-tender-form").hidden = false;
+    const remaining = Math.max(total() - paid(), 0);
+    $("till-amount").value = show(remaining);
+    const extra = { cash: S.tendered, card: S.card_number, gift_card: S.gift_card_code }[method];
+    $("till-extra-name").textContent = extra;
+    $("till-extra").value = method === "cash" ? show(remaining) : "";
+    $("till-extra").inputMode = method === "gift_card" ? "text" : "numeric";
+    $("till-extra").focus();
+  }
+  function addTender() {
+    const amount = toMinor($("till-amount").value);
+    const remaining = total() - paid();
+    if (amount === null || amount <= 0 || amount > remaining) return status(S.amount + ": " + S.error, true);
+    const extra = $("till-extra").value.trim();
+    const tender = { method: state.method, amount_minor: amount };
+    if (state.method === "cash") {
+      const given = toMinor(extra);
+      if (given === null || given < amount) return status(S.tendered + ": " + S.error, true);
+      tender.cash_tendered_minor = given;
+    } else if (state.method === "card") {
+      if (!/^\d{12,19}$/.test(extra.replace(/\s/g, ""))) return status(S.card_number + ": " + S.error, true);
+      tender.card_number = extra.replace(/\s/g, "");
+    } else if (state.method === "gift_card") {
+      if (extra.length < 4) return status(S.gift_card_code + ": " + S.error, true);
+      tender.gift_card_code = extra;
+    }
+    state.tenders.push(tender);
+    $("till-tender-form").hidden = true;
+    status("");
+    render();
+  }
+  async function complete() {
+    $("till-complete").disabled = true;
+    const tenders = state.tenders.map((t) => {
+      const out = { method: t.method, amount_minor: t.amount_minor };
+      if (t.cash_tendered_minor) out.cash_tendered_minor = t.cash_tendered_minor;
+      if (t.card_number) out.card_number = t.card_number;
+      if (t.gift_card_code) out.gift_card_code = t.gift_card_code;
+      return out;
+    });
+    try {
+      // The same key on a retry (a double tap, a timeout) returns the first order instead of a second one.
+      const placed = await call("POST", API + "/carts/" + state.cart.id + "/checkout", { tenders },
+                                { "idempotency-key": "pos-" + state.saleKey });
+      const receipt = await call("GET", API + "/orders/" + placed.order_id + "/receipt?format=text");
+      const change = state.tenders.reduce((sum, t) => sum + (t.cash_tendered_minor ? t.cash_tendered_minor - t.amount_minor : 0), 0);
+      $("till-change").textContent = change > 0 ? S.change + ": " + show(change) : "";
+      // The text is for an ESC/POS printer: drop its initialise and cut commands for the screen.
+      $("till-receipt").textContent = receipt.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "")
+        .replace(/[\x00-\x09\x0b-\x1f]/g, "").replace(/\n+$/, "");
+      $("till-receipt").dataset.number = placed.number;
+      status("");
+      section("till-done");
+      $("till-new").focus();
+    } catch (e) {
+      status(e.message, true);
+      render();
+    }
+  }
+  function nextSale() {
+    state.cart = null;
+    state.tenders = [];
+    state.saleKey = null;
+    section("till-sale");
+    render();
+    $("till-scan").focus();
+  }
+
+  // --- product search for items without a barcode --------------------------------------------------------
+  function search() {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(async () => {
+      const q = $("till-search").value.trim();
+      const list = $("till-results");
+      list.textContent = "";
+      if (q.length < 2) return;
+      try {
+        const found = await call("GET", API + "/search?limit=6&channel=" + encodeURIComponent(state.till.channel) +
+                                 "&q=" + encodeURIComponent(q));
+        for (const card of found.items) {
+          const page = await call("GET", API + "/channels/" + encodeURIComponent(state.till.channel) +
+                                  "/catalog/products/" + card.id);
+          for (const v of page.variants) {
+            const item = document.createElement("li");
+            const button = document.createElement("button");
+            button.type = "button";
+            const label = Object.values(v.attributes || {}).join(" ");
+            button.textContent = card.name + (label ? " · " + label : "") + " · " + v.sku +
+              (v.price ? " · " + show(v.price.amount_minor) : "");
+            button.onclick = async () => {
+              list.textContent = "";
+              $("till-search").value = "";
+              try { await addVariant(v.id); status(""); } catch (e) { status(e.message, true); }
+              $("till-scan").focus();
+            };
+            item.appendChild(button);
+            list.appendChild(item);
+          }
+        }
+      } catch (e) { status(e.message, true); }
+    }, 200);
+  }
+
+  // --- closing the drawer --------------------------------------------------------------------------------
+  function startClose() {
+    section("till-closing");
+    $("till-z").hidden = true;
+    $("till-counted").focus();
+  }
+  async function closeDrawer(event) {
+    event.preventDefault();
+    const counted = toMinor($("till-counted").value);
+    if (counted === null) return status(S.counted + ": " + S.error, true);
+    try {
+      const z = await call("POST", API + "/pos/sessions/" + state.till.drawer_id + "/close",
+                           { counted_minor: counted });
+      const rows = [S.z_report, state.till.name, z.opened_at + " – " + z.closed_at, ""];
+      rows.push(S.float + ": " + show(z.opening_float_minor));
+      for (const [method, t] of Object.entries(z.tenders)) rows.push((S[method] || method) + " ×" + t.count + ": " + show(t.amount_minor));
+      rows.push(S.expected + ": " + show(z.expected_cash_minor));
+      rows.push(S.counted + ": " + show(z.counted_cash_minor));
+      rows.push(S.over_short + ": " + show(z.over_short_minor));
+      $("till-z").textContent = rows.join("\n");
+      $("till-z").hidden = false;
+      state.till.drawer_id = null;
+      $("till-close-form").hidden = true;
+      $("till-close-drawer").hidden = true;
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------------------
+  $("till-store").addEventListener("change", chooseTill);
+  $("till-open-form").addEventListener("submit", openDrawer);
+  $("till-scan-form").addEventListener("submit", scan);
+  $("till-search").addEventListener("input", search);
+  $("till-search-form").addEventListener("submit", (e) => e.preventDefault());
+  document.querySelectorAll("#till-pay [data-method]").forEach((b) => b.addEventListener("click", () => pickMethod(b.dataset.method)));
+  $("till-add-tender").addEventListener("click", addTender);
+  $("till-complete").addEventListener("click", complete);
+  $("till-print").addEventListener("click", () => window.print());
+  $("till-new").addEventListener("click", nextSale);
+  $("till-close-drawer").addEventListener("click", startClose);
+  $("till-close-form").addEventListener("submit", closeDrawer);
+  $("till-close-cancel").addEventListener("click", () => section(state.till.drawer_id ? "till-sale" : "till-open"));
+  if (config.tills.length) chooseTill();
+})();

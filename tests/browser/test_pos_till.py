@@ -1,0 +1,104 @@
+"""The till in a real headless Chromium: a cashier opens the drawer, scans, takes split payment with change,
+prints the receipt and closes the drawer with a Z-report that balances."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "checkout"))
+
+from checkout_factories import retailer
+
+from omniretail.identity import service as identity_service
+from omniretail.identity.rules import Grant, Role
+from omniretail.payments.rules import TEST_CARD_APPROVE
+
+pytestmark = pytest.mark.browser
+PASSWORD = "velvet-lipstick-07"
+
+
+@pytest.fixture(params=["sqlite"])
+def db(request, sqlite_url):
+    from tests.conftest import _clean, _database
+
+    database = _database(sqlite_url)
+    _clean(database)
+    return database
+
+
+def _cashier_at_riga(db):
+    with db.transaction() as session:
+        shop = retailer(session)
+        identity_service.create_staff(session=session, actor=None, email="kasiere@shop.example.com", name="Kasiere",
+                                      password=PASSWORD, grants=[Grant(Role.CASHIER, shop.riga)])
+    return shop
+
+
+def _sign_in(page, url):
+    page.goto(f"{url}/pos")
+    page.fill("input[name=email]", "kasiere@shop.example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#till-open-form")
+
+
+def test_a_cashier_sells_with_cash_and_card_prints_the_receipt_and_closes_the_drawer(db, live_server, page,
+                                                                                        artifacts):
+    _cashier_at_riga(db)
+    _sign_in(page, live_server.url)
+
+    page.fill("#till-float", "100.00")
+    page.click("#till-open-form button[type=submit]")
+    for code in ("LIP-VELVET-07", "LIP-VELVET-07", "MASCARA-XL-01"):
+        page.fill("#till-scan", code)
+        page.press("#till-scan", "Enter")
+        page.wait_for_timeout(50)
+    page.wait_for_function("document.querySelector('#till-total').textContent === '49.97'")
+    assert page.locator("#till-lines tr[data-sku='LIP-VELVET-07'] .qty").inner_text() == "2"
+
+    page.click("[data-method=cash]")
+    page.fill("#till-amount", "20.00")
+    page.fill("#till-extra", "50.00")
+    page.click("#till-add-tender")
+    page.click("[data-method=card]")
+    assert page.input_value("#till-amount") == "29.97"
+    page.fill("#till-extra", TEST_CARD_APPROVE)
+    page.click("#till-add-tender")
+    page.click("#till-complete")
+
+    page.wait_for_selector("#till-done:not([hidden])")
+    receipt = page.locator("#till-receipt").inner_text()
+    assert page.locator("#till-receipt").get_attribute("data-number") in receipt
+    assert "49.97" in receipt or "49,97" in receipt
+    assert page.locator("#till-change").inner_text() == "Change: 30.00"
+    page.screenshot(path=str(artifacts / "pos-receipt.png"), full_page=True)
+
+    page.click("#till-new")
+    page.click("#till-close-drawer")
+    page.fill("#till-counted", "120.00")
+    page.click("#till-close-form button[type=submit]")
+    page.wait_for_selector("#till-z:not([hidden])")
+    z = page.locator("#till-z").inner_text()
+    assert "Expected cash: 120.00" in z and "Over / short: 0.00" in z
+
+
+def test_an_unknown_code_is_said_plainly_and_the_sale_goes_on(db, live_server, page):
+    _cashier_at_riga(db)
+    _sign_in(page, live_server.url)
+    page.fill("#till-float", "50")
+    page.click("#till-open-form button[type=submit]")
+
+    page.fill("#till-scan", "0000000000000")
+    page.press("#till-scan", "Enter")
+    page.wait_for_selector("#till-status.bad")
+    assert "No product with this code" in page.locator("#till-status").inner_text()
+    page.fill("#till-scan", "SERUM-GLOW-30")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '29.99'")
+
+
+def test_the_scan_endpoint_needs_a_signed_in_seller(client, db):
+    assert client.get("/pos/scan?code=LIP-VELVET-07").status_code == 401
