@@ -48,6 +48,7 @@ from omniretail.promotions import api as promotions_api
 from omniretail.returns import api as returns_api
 from omniretail.web import pages as web_pages
 from omniretail.web.board import pages as board_pages
+from omniretail.web.pos import api as pos_api
 from omniretail.web.pos import pages as pos_pages
 from omniretail.web.storefront import pages as storefront_pages
 from omniretail.web.templates import STATIC_DIR, render_error
@@ -168,7 +169,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     for router in (identity_api.router, channels_api.router, catalog_api.router, pricing_api.router,
                    inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
                    ordering_api.router, branding_api.router, customers_api.router, loyalty_api.router,
-                   promotions_api.router, fulfillment_api.router, returns_api.router):
+                   promotions_api.router, fulfillment_api.router, returns_api.router, pos_api.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(storefront_pages.router)
     app.include_router(board_pages.router)

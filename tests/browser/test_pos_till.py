@@ -101,4 +101,59 @@ def test_an_unknown_code_is_said_plainly_and_the_sale_goes_on(db, live_server, p
 
 
 def test_the_scan_endpoint_needs_a_signed_in_seller(client, db):
-    assert client.get("/pos/scan?code=LIP-VELVET-07").status_code == 401
+    assert client.get("/api/v1/pos/scan?code=LIP-VELVET-07").status_code == 401
+
+
+def _count_orders(db):
+    from omniretail.ordering import service as ordering_service
+
+    with db.transaction(read_only=True) as session:
+        page = ordering_service.list_orders(session=session, cursor=None, limit=50)
+        return [(o.number, o.total_minor) for o in page.items]
+
+
+def test_sales_go_on_while_the_server_is_down_and_sync_once_when_it_is_back(db, settings, page):
+    from omniretail.app import create_app
+    from tests.conftest import LiveServer
+    from tests.support.postgres import free_port
+
+    _cashier_at_riga(db)
+    port = free_port()
+    server = LiveServer(create_app(settings, db=db, run_dispatcher=False), port).__enter__()
+    _sign_in(page, server.url)
+    page.fill("#till-float", "100.00")
+    page.click("#till-open-form button[type=submit]")
+    page.wait_for_selector("#till[data-cached='3']")
+    page.fill("#till-scan", "LIP-VELVET-07")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '14.99'")
+
+    server.__exit__()  # the server goes away in the middle of a sale
+    page.fill("#till-scan", "SERUM-GLOW-30")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '44.98'")
+    assert "Offline" in page.locator("#till-status").inner_text()
+    page.click("[data-method=cash]")
+    page.fill("#till-extra", "50.00")
+    page.click("#till-add-tender")
+    page.click("#till-complete")
+    page.wait_for_selector("#till-done:not([hidden])")
+    assert "Change: 5.02" in page.locator("#till-change").inner_text()
+    page.click("#till-new")
+    page.fill("#till-scan", "MASCARA-XL-01")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '19.99'")
+    page.click("[data-method=cash]")
+    page.click("#till-add-tender")
+    page.click("#till-complete")
+    page.wait_for_selector("#till-done:not([hidden])")
+    assert page.locator("#till-queue").inner_text().startswith("Sales waiting to be sent: 2")
+    assert _count_orders(db) == []
+
+    back = LiveServer(create_app(settings, db=db, run_dispatcher=False), port).__enter__()
+    try:
+        page.wait_for_selector("#till-queue[hidden]", state="attached", timeout=20_000)
+        page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 6000))")  # another sync round passes
+        assert sorted(total for _, total in _count_orders(db)) == [1999, 4498]
+    finally:
+        back.__exit__()

@@ -425,3 +425,13 @@ def related(*, session: Session, product_id: uuid.UUID, kind: str) -> list[uuid.
     """A product's related or cross-sell products, in order."""
     return list(session.scalars(select(ProductRelation.related_id).where(
         ProductRelation.product_id == product_id, ProductRelation.kind == kind).order_by(ProductRelation.position)))
+
+
+def variant_by_code(*, session: Session, code: str) -> Variant | None:
+    """The variant a till scan or a typed code names: its barcode (EAN-13/UPC) or its SKU."""
+    from sqlalchemy import or_
+
+    code = code.strip()
+    if not code or len(code) > 64:
+        return None
+    return session.scalar(select(Variant).where(or_(Variant.barcode == code, Variant.sku == code)).limit(1))

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from omniretail.catalog import service as catalog_service
 from omniretail.channels import service as channels_service
 from omniretail.identity.dependencies import OptionalStaff
 from omniretail.identity.rules import Permission, Principal
@@ -54,7 +51,6 @@ STRINGS = {
     "receipt": N_("Receipt"),
     "print": N_("Print"),
     "new_sale": N_("New sale"),
-    "not_found": N_("No product with this code"),
     "offline": N_("The server cannot be reached; try again."),
     "open_drawer": N_("Open the cash drawer"),
     "float": N_("Opening float"),
@@ -69,6 +65,11 @@ STRINGS = {
     "quantity": N_("Quantity"),
     "cancel": N_("Cancel"),
     "error": N_("Something went wrong"),
+    "offline_mode": N_("Offline: sales are kept on this till and sent when the server is back."),
+    "not_cached": N_("This item is not on the till for offline selling"),
+    "waiting": N_("Sales waiting to be sent"),
+    "attention": N_("needs attention"),
+    "offline_receipt": N_("Offline sale: the receipt number follows when it is sent"),
 }
 
 
@@ -109,19 +110,3 @@ def till_page(request: Request, session: SessionDep, staff: OptionalStaff) -> Re
               "strings": {key: gettext(text) for key, text in STRINGS.items()}}
     return render(request, "pos/till.html", {"staff": staff, "tills": tills,
                                              "config": json.dumps(config, ensure_ascii=False)})
-
-
-@router.get("/pos/scan")
-def scan(session: SessionDep, staff: OptionalStaff,
-         code: Annotated[str, Query(min_length=1, max_length=64)]) -> Response:
-    """The variant a scanned or typed code names (barcode or SKU), for the till to add."""
-    if staff is None or not staff.can(Permission.POS_SELL):
-        return JSONResponse({"title": "Sign in to the till"}, status_code=401,
-                            media_type="application/problem+json")
-    variant = catalog_service.variant_by_code(session=session, code=code)
-    if variant is None or variant.status != "active":
-        message = STRINGS["not_found"]
-        return JSONResponse({"title": gettext(message), "code": code}, status_code=404,
-                            media_type="application/problem+json")
-    return JSONResponse({"variant_id": str(variant.id), "sku": variant.sku})
-

@@ -7,7 +7,9 @@
   const S = config.strings;
   const $ = (id) => document.getElementById(id);
   const API = "/api/v1";
-  const state = { till: null, cart: null, tenders: [], method: null, saleKey: null, searchTimer: null };
+  const state = { till: null, cart: null, local: null, tenders: [], method: null, saleKey: null,
+                  searchTimer: null, syncing: false };
+  const OFFLINE = "offline";
 
   // --- money in minor units: parse what the cashier types, show with two decimals -------------------------
   function toMinor(text) {
@@ -35,14 +37,18 @@
       response = await fetch(path, { method, headers, credentials: "same-origin",
                                      body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
-      throw new Error(S.offline);
+      const error = new Error(S.offline);
+      error.kind = OFFLINE;
+      throw error;
     }
     const type = response.headers.get("content-type") || "";
     const data = type.includes("json") ? await response.json() : await response.text();
     if (!response.ok) {
       const detail = (data && (data.detail || data.title)) || S.error;
       const fields = data && data.errors ? data.errors.map((e) => e.message || e.msg).join("; ") : "";
-      throw new Error(fields ? detail + ": " + fields : detail);
+      const error = new Error(fields ? detail + ": " + fields : detail);
+      error.status = response.status;
+      throw error;
     }
     return data;
   }
@@ -59,6 +65,91 @@
     return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).toString();
   }
 
+  // --- offline: the store's items and the queue of sales waiting to sync, in IndexedDB --------------------
+  function idb() {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open("omniretail-pos", 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore("items", { keyPath: "key" });
+        open.result.createObjectStore("sales", { keyPath: "key" });
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+  }
+  async function store(name, mode, work) {
+    const db = await idb();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(name, mode);
+      const request = work(tx.objectStore(name));
+      tx.oncomplete = () => resolve(request ? request.result : undefined);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  async function cacheItems() {
+    try {
+      const data = await call("GET", API + "/pos/items?location_id=" + state.till.location_id);
+      await store("items", "readwrite", (items) => {
+        for (const item of data.items) {
+          const record = Object.assign({ location_id: data.location_id }, item);
+          items.put(Object.assign({ key: data.location_id + "|" + item.sku }, record));
+          if (item.barcode) items.put(Object.assign({ key: data.location_id + "|" + item.barcode }, record));
+        }
+      });
+      root.dataset.cached = String(data.items.length);
+    } catch (e) { /* the till still sells online; the cache fills next time */ }
+  }
+  function localItem(code) {
+    return store("items", "readonly", (items) => items.get(state.till.location_id + "|" + code));
+  }
+  async function queued() { return (await store("sales", "readonly", (sales) => sales.getAll())) || []; }
+  async function showQueue() {
+    const waiting = (await queued()).filter((s) => s.location_id === (state.till && state.till.location_id));
+    const badge = $("till-queue");
+    const stuck = waiting.filter((s) => s.error);
+    badge.hidden = !waiting.length;
+    badge.textContent = S.waiting + ": " + waiting.length + (stuck.length ? " · " + S.attention + ": " +
+      stuck.map((s) => s.error).join("; ") : "");
+  }
+  async function sync() {
+    if (state.syncing) return;
+    state.syncing = true;
+    try {
+      for (const sale of await queued()) {
+        if (sale.error) continue;
+        try {
+          await call("POST", API + "/pos/sales", { key: sale.key, location_id: sale.location_id, lines: sale.lines,
+                                             tenders: sale.tenders });
+          await store("sales", "readwrite", (sales) => sales.delete(sale.key));
+        } catch (e) {
+          if (e.kind === OFFLINE) break;
+          sale.error = e.message;  // refused by the server (e.g. a declined card): a person must look at it
+          await store("sales", "readwrite", (sales) => sales.put(sale));
+        }
+      }
+    } finally {
+      state.syncing = false;
+      await showQueue();
+    }
+  }
+  function goOffline() {
+    // Carry on with what the server cart had: same lines, same prices, same sale key.
+    if (!state.local) {
+      state.local = { lines: (state.cart ? state.cart.lines : []).map((l) => ({ id: l.variant_id,
+        variant_id: l.variant_id, sku: l.sku, name: l.name, quantity: l.quantity,
+        unit_price_minor: l.unit_price_minor })) };
+      state.cart = null;
+      if (!state.saleKey) state.saleKey = newKey();
+    }
+    status(S.offline_mode, true);
+  }
+  function sale() {
+    if (!state.local) return state.cart;
+    const lines = state.local.lines;
+    const total = lines.reduce((sum, l) => sum + l.unit_price_minor * l.quantity, 0);
+    return { lines, totals: { total_minor: total, tax_minor: 0 }, purchasable: lines.length > 0 };
+  }
+
   // --- store and drawer ----------------------------------------------------------------------------------
   function chooseTill() {
     const id = $("till-store").value;
@@ -68,6 +159,8 @@
     if (!state.till) return;
     if (state.till.drawer_id) { section("till-sale"); render(); $("till-scan").focus(); }
     else { section("till-open"); $("till-float").focus(); }
+    cacheItems();
+    sync();
   }
   async function openDrawer(event) {
     event.preventDefault();
@@ -97,6 +190,15 @@
     await call("POST", API + "/carts/" + cart.id + "/lines", { variant_id: variantId, quantity: 1 });
     await refresh();
   }
+  async function addLocal(code) {
+    const item = await localItem(code);
+    if (!item) throw new Error(S.not_cached);
+    const line = state.local.lines.find((l) => l.variant_id === item.variant_id);
+    if (line) line.quantity += 1;
+    else state.local.lines.push({ id: item.variant_id, variant_id: item.variant_id, sku: item.sku,
+                                  name: item.name, quantity: 1, unit_price_minor: item.price_minor });
+    render();
+  }
   async function scan(event) {
     event.preventDefault();
     const input = $("till-scan");
@@ -104,9 +206,19 @@
     if (!code) return;
     input.value = "";
     try {
-      const found = await call("GET", "/pos/scan?code=" + encodeURIComponent(code));
-      await addVariant(found.variant_id);
-      status("");
+      if (state.local) {
+        await addLocal(code);
+      } else {
+        try {
+          const found = await call("GET", API + "/pos/scan?code=" + encodeURIComponent(code));
+          await addVariant(found.variant_id);
+          status("");
+        } catch (e) {
+          if (e.kind !== OFFLINE) throw e;
+          goOffline();
+          await addLocal(code);
+        }
+      }
     } catch (e) { status(e.message + " (" + code + ")", true); }
     input.focus();
   }
@@ -116,6 +228,12 @@
     render();
   }
   async function setQuantity(lineId, quantity) {
+    if (state.local) {
+      state.local.lines = state.local.lines.map((l) => l.id === lineId ? Object.assign(l, { quantity }) : l)
+        .filter((l) => l.quantity > 0);
+      state.tenders = [];
+      return render();
+    }
     try {
       if (quantity <= 0) await call("DELETE", API + "/carts/" + state.cart.id + "/lines/" + lineId);
       else await call("PATCH", API + "/carts/" + state.cart.id + "/lines/" + lineId, { quantity });
@@ -123,12 +241,13 @@
       await refresh();
     } catch (e) { status(e.message, true); }
   }
-  function total() { return state.cart ? state.cart.totals.total_minor : 0; }
+  function total() { const current = sale(); return current ? current.totals.total_minor : 0; }
   function paid() { return state.tenders.reduce((sum, t) => sum + (t.amount_minor || 0), 0); }
   function render() {
     const body = $("till-lines");
     body.textContent = "";
-    const lines = state.cart ? state.cart.lines : [];
+    const current = sale();
+    const lines = current ? current.lines : [];
     if (!lines.length) {
       const row = body.insertRow();
       const cell = row.insertCell();
@@ -167,8 +286,9 @@
       drop.appendChild(x);
     }
     $("till-total").textContent = show(total());
-    $("till-tax").textContent = state.cart && state.cart.totals.tax_minor
-      ? S.tax + " " + show(state.cart.totals.tax_minor) : "";
+    $("till-tax").textContent = current && current.totals.tax_minor
+      ? S.tax + " " + show(current.totals.tax_minor) : "";
+    document.querySelector('#till-pay [data-method="gift_card"]').disabled = !!state.local;
     const list = $("till-tenders");
     list.textContent = "";
     state.tenders.forEach((t, i) => {
@@ -183,7 +303,7 @@
     });
     const remaining = Math.max(total() - paid(), 0);
     $("till-remaining").textContent = show(remaining);
-    $("till-complete").disabled = !(state.cart && lines.length && state.cart.purchasable && remaining === 0
+    $("till-complete").disabled = !(current && lines.length && current.purchasable && remaining === 0
                                     && state.tenders.length);
   }
 
@@ -221,6 +341,27 @@
     status("");
     render();
   }
+  function change() {
+    return state.tenders.reduce((sum, t) => sum + (t.cash_tendered_minor ? t.cash_tendered_minor - t.amount_minor : 0), 0);
+  }
+  async function completeOffline(tenders) {
+    const lines = state.local.lines;
+    const record = { key: "pos-" + state.saleKey, location_id: state.till.location_id,
+                     lines: lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+                     tenders, total_minor: total(), at: new Date().toISOString() };
+    await store("sales", "readwrite", (sales) => sales.put(record));
+    const rows = [state.till.name, S.offline_receipt, record.at.slice(0, 16).replace("T", " "), ""];
+    for (const l of lines) rows.push(l.name + "  " + l.quantity + " x " + show(l.unit_price_minor) + " = " + show(l.quantity * l.unit_price_minor));
+    rows.push("", S.total + ": " + show(record.total_minor));
+    for (const t of state.tenders) rows.push(S[t.method] + ": " + show(t.cash_tendered_minor || t.amount_minor));
+    if (change() > 0) rows.push(S.change + ": " + show(change()));
+    $("till-change").textContent = change() > 0 ? S.change + ": " + show(change()) : "";
+    $("till-receipt").textContent = rows.join("\n");
+    $("till-receipt").dataset.number = "";
+    section("till-done");
+    await showQueue();
+    $("till-new").focus();
+  }
   async function complete() {
     $("till-complete").disabled = true;
     const tenders = state.tenders.map((t) => {
@@ -230,13 +371,13 @@
       if (t.gift_card_code) out.gift_card_code = t.gift_card_code;
       return out;
     });
+    if (state.local) return completeOffline(tenders);
     try {
       // The same key on a retry (a double tap, a timeout) returns the first order instead of a second one.
       const placed = await call("POST", API + "/carts/" + state.cart.id + "/checkout", { tenders },
                                 { "idempotency-key": "pos-" + state.saleKey });
       const receipt = await call("GET", API + "/orders/" + placed.order_id + "/receipt?format=text");
-      const change = state.tenders.reduce((sum, t) => sum + (t.cash_tendered_minor ? t.cash_tendered_minor - t.amount_minor : 0), 0);
-      $("till-change").textContent = change > 0 ? S.change + ": " + show(change) : "";
+      $("till-change").textContent = change() > 0 ? S.change + ": " + show(change()) : "";
       // The text is for an ESC/POS printer: drop its initialise and cut commands for the screen.
       $("till-receipt").textContent = receipt.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "")
         .replace(/[\x00-\x09\x0b-\x1f]/g, "").replace(/\n+$/, "");
@@ -245,11 +386,20 @@
       section("till-done");
       $("till-new").focus();
     } catch (e) {
+      if (e.kind === OFFLINE) {
+        // The checkout may or may not have reached the server: queue the sale under the same key, so the
+        // sync returns the first order if there was one and makes it if there was not.
+        goOffline();
+        return completeOffline(tenders);
+      }
       status(e.message, true);
       render();
     }
   }
   function nextSale() {
+    status("");
+    showQueue();
+    state.local = null;
     state.cart = null;
     state.tenders = [];
     state.saleKey = null;
@@ -335,5 +485,7 @@
   $("till-close-drawer").addEventListener("click", startClose);
   $("till-close-form").addEventListener("submit", closeDrawer);
   $("till-close-cancel").addEventListener("click", () => section(state.till.drawer_id ? "till-sale" : "till-open"));
+  window.addEventListener("online", sync);
+  setInterval(sync, 5000);
   if (config.tills.length) chooseTill();
 })();

@@ -1,0 +1,168 @@
+"""The till's own API (``/api/v1/pos/...``): look a scanned code up, the items a till keeps for selling offline,
+and sales made offline sent whole. Everything else the till does goes through the cart, checkout and cash
+drawer APIs that every channel uses."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import Field
+
+from omniretail.cart import service as cart_service
+from omniretail.cart.dependencies import csrf_for_cookies, resolve_caller
+from omniretail.catalog import service as catalog_service
+from omniretail.channels import service as channels_service
+from omniretail.checkout import placement
+from omniretail.checkout.exceptions import CartNotPurchasable, IdempotencyKeyReused
+from omniretail.identity.dependencies import Allowed
+from omniretail.identity.rules import Permission, Principal
+from omniretail.inventory import service as inventory_service
+from omniretail.kernel.deps import DatabaseDep, SessionDep
+from omniretail.kernel.errors import FieldError, NotAuthenticated, NotFound, PermissionDenied
+from omniretail.kernel.i18n import N_
+from omniretail.kernel.schemas import Schema
+from omniretail.ordering import service as ordering_service
+from omniretail.payments.rules import TenderRequest
+from omniretail.pricing import service as pricing_service
+from omniretail.web.pos.pages import Till, tills_for
+
+router = APIRouter(tags=["pos"])
+Seller = Annotated[Principal, Depends(Allowed(Permission.POS_SELL))]
+OFFLINE_ITEMS = 5000  # the most a till keeps for selling offline; it searches the server for the rest
+
+
+class UnknownCode(NotFound):
+    type = "pos/unknown-code"
+    title = N_("No product with this code")
+
+
+class ScanRead(Schema):
+    variant_id: uuid.UUID
+    sku: str
+
+
+class OfflineItem(Schema):
+    variant_id: uuid.UUID
+    sku: str
+    barcode: str | None
+    name: str
+    price_minor: int
+
+
+class OfflineItems(Schema):
+    location_id: uuid.UUID
+    channel: str
+    currency: str
+    items: list[OfflineItem]
+
+
+class SaleLine(Schema):
+    variant_id: uuid.UUID
+    quantity: int = Field(ge=1, le=999)
+
+
+class SaleTender(Schema):
+    method: Literal["cash", "card"]
+    amount_minor: int = Field(ge=1, le=10**10)
+    cash_tendered_minor: int | None = Field(default=None, ge=1, le=10**10)
+    card_number: str | None = Field(default=None, min_length=12, max_length=23)
+
+
+class OfflineSale(Schema):
+    """A sale the till made while it could not reach the server, sent whole when it can."""
+
+    key: str = Field(min_length=8, max_length=120, pattern=r"^pos-[A-Za-z0-9._:-]+$")
+    location_id: uuid.UUID
+    lines: list[SaleLine] = Field(min_length=1, max_length=200)
+    tenders: list[SaleTender] = Field(min_length=1, max_length=5)
+
+
+class SaleRead(Schema):
+    order_id: uuid.UUID
+    number: str
+    replayed: bool
+
+
+def _seller_at(staff: Principal | None, location_id: uuid.UUID) -> Principal:
+    if staff is None:
+        raise NotAuthenticated("Sign in to the till")
+    if not staff.can(Permission.POS_SELL, location_id):
+        raise PermissionDenied("You may not sell at this store")
+    return staff
+
+
+def _till(session: Any, seller: Principal, location_id: uuid.UUID) -> Till:
+    till = next((t for t in tills_for(session, seller) if t.location_id == str(location_id)), None)
+    if till is None:
+        raise PermissionDenied("This store has no till you may use")
+    return till
+
+
+@router.get("/pos/scan", response_model=ScanRead)
+def scan(session: SessionDep, staff: Seller, code: Annotated[str, Query(min_length=1, max_length=64)]) -> ScanRead:
+    """The variant a scanned or typed code names (barcode or SKU)."""
+    variant = catalog_service.variant_by_code(session=session, code=code)
+    if variant is None or variant.status != "active":
+        raise UnknownCode(code=code)
+    return ScanRead(variant_id=variant.id, sku=variant.sku)
+
+
+@router.get("/pos/items", response_model=OfflineItems)
+def offline_items(session: SessionDep, staff: Seller, location_id: uuid.UUID) -> OfflineItems:
+    """What a till keeps to sell while the server cannot be reached: the store's items in stock with their codes
+    and prices in its POS channel (at most ``OFFLINE_ITEMS``; the till searches the server for the rest)."""
+    till = _till(session, _seller_at(staff, location_id), location_id)
+    channel = channels_service.find_channel(session=session, ref=till.channel)
+    ids = sorted(inventory_service.in_stock_variant_ids(session=session, location_id=location_id))[:OFFLINE_ITEMS]
+    refs = catalog_service.variant_refs(session=session, variant_ids=ids) if ids else []
+    prices = pricing_service.prices_for(session=session, channel_id=channel.id, variant_ids=ids) if ids else {}
+    return OfflineItems(location_id=location_id, channel=till.channel, currency=till.currency, items=[
+        OfflineItem(variant_id=r.id, sku=r.sku, barcode=r.barcode, name=r.name,
+                    price_minor=prices[r.id].current.amount_minor)
+        for r in refs if r.status == "active" and r.id in prices])
+
+
+@router.post("/pos/sales", status_code=201, response_model=SaleRead, dependencies=[Depends(csrf_for_cookies)])
+def sync_sale(body: OfflineSale, request: Request, db: DatabaseDep, response: Response) -> SaleRead:
+    """Record a sale made offline. The key is the one the till gave the sale when it began, so a sale whose
+    online checkout reached the server before the connection dropped, or a sync sent twice, returns the first
+    order instead of making a second one."""
+    # No request-wide session: placement runs its own transactions, as the checkout endpoint does.
+    with db.transaction() as session:
+        seller = _seller_at(resolve_caller(request, session).staff, body.location_id)
+        existing = ordering_service.order_by_key(session=session, checkout_key=body.key)
+        if existing is not None:
+            response.status_code = 200
+            return SaleRead(order_id=existing.id, number=existing.number, replayed=True)
+        channel = channels_service.find_channel(session=session, ref=_till(session, seller, body.location_id).channel)
+        cart, _ = cart_service.create_cart(session=session, channel_id=channel.id, location_id=body.location_id,
+                                           staff_id=seller.staff_id)
+        for i, line in enumerate(body.lines):
+            try:
+                cart_service.add_line(session=session, cart=cart, variant_id=line.variant_id, quantity=line.quantity)
+            except cart_service.InvalidCartInput as exc:
+                raise CartNotPurchasable(errors=[FieldError(("body", "lines", i, "variant_id"), "unknown item")]
+                                         ) from exc
+        cart_id = cart.id
+    tenders = [TenderRequest(t.method, amount_minor=t.amount_minor, cash_tendered_minor=t.cash_tendered_minor,
+                             card_number=t.card_number) for t in body.tenders]
+    try:
+        placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=body.key, tenders=tenders,
+                                       actor=f"staff:{seller.email}")
+    except IdempotencyKeyReused:
+        # Another sync of the same sale (or its interrupted online checkout) holds the key: wait for its order.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with db.transaction(read_only=True) as session:
+                order = ordering_service.order_by_key(session=session, checkout_key=body.key)
+            if order is not None:
+                response.status_code = 200
+                return SaleRead(order_id=order.id, number=order.number, replayed=True)
+            time.sleep(0.1)
+        raise
+    if placed.replayed:
+        response.status_code = 200
+    return SaleRead(order_id=placed.order_id, number=placed.number, replayed=placed.replayed)
