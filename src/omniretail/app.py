@@ -49,6 +49,7 @@ from omniretail.returns import api as returns_api
 from omniretail.web import pages as web_pages
 from omniretail.web.backoffice import pages as backoffice_pages
 from omniretail.web.board import pages as board_pages
+from omniretail.web.display import pages as display_pages
 from omniretail.web.pos import api as pos_api
 from omniretail.web.pos import pages as pos_pages
 from omniretail.web.storefront import pages as storefront_pages
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.include_router(board_pages.router)
     app.include_router(pos_pages.router)
     app.include_router(backoffice_pages.router)
+    app.include_router(display_pages.router)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Product images and other uploads live under the data directory, served read-only.

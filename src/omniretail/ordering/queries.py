@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from omniretail.identity.rules import Permission, Principal
-from omniretail.ordering.models import Order
+from omniretail.ordering.models import Order, OrderLine
 
 OrderSort = Literal["-created", "created", "-total", "total", "number"]
 _SORTS = {"-created": (Order.created_at.desc(), Order.id.desc()), "created": (Order.created_at, Order.id),
@@ -86,3 +86,24 @@ def figures(*, session: Session, actor: Principal, since: datetime, until: datet
                                   func.coalesce(func.sum(base.c.total_minor - base.c.refunded_minor), 0))
                            .group_by(base.c.channel_code, base.c.currency).order_by(base.c.channel_code))
     return [ChannelFigures(code, currency, int(n), int(revenue)) for code, currency, n, revenue in rows]
+
+
+@dataclass(frozen=True)
+class VariantSales:
+    variant_id: uuid.UUID
+    quantity: int
+    revenue_minor: int
+
+
+def best_selling_variants(*, session: Session, since: datetime, until: datetime | None = None,
+                          limit: int = 200) -> list[VariantSales]:
+    """Variants by revenue across every channel and store in a period (cancelled orders left out), best first.
+    Not scoped to a person: it feeds in-store displays and rankings, never amounts shown to staff."""
+    stmt = (select(OrderLine.variant_id, func.sum(OrderLine.quantity), func.sum(OrderLine.line_total_minor))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.created_at >= since, Order.status != "cancelled"))
+    if until is not None:
+        stmt = stmt.where(Order.created_at < until)
+    rows = session.execute(stmt.group_by(OrderLine.variant_id)
+                           .order_by(func.sum(OrderLine.line_total_minor).desc(), OrderLine.variant_id).limit(limit))
+    return [VariantSales(variant_id, int(quantity), int(revenue)) for variant_id, quantity, revenue in rows]

@@ -86,3 +86,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db):
     client.cookies.clear()
     response = client.get("/admin/orders", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/admin/login")
+
+
+def test_the_in_store_display_ranks_what_sells_across_channels_in_the_stores_language(client, db, shop):
+    client.cookies.clear()
+
+    board = client.get("/display/riga-centrs")
+    missing = client.get("/display/nowhere")
+
+    assert board.status_code == 200 and 'http-equiv="refresh"' in board.text
+    today = board.text.split("Best sellers this week")[0]
+    # Lip Velvet sold 2 x 14.99 in Riga, Serum Glow 1 x 29.99 in Tallinn: the serum ranks first everywhere.
+    assert today.index("Serum Glow") < today.index("Lip Velvet")
+    assert "29.99" not in board.text and "€" not in board.text  # ranks, never amounts
+    assert missing.status_code == 404

@@ -1,0 +1,1 @@
+"""In-store displays (``/display/{store}``)."""
