@@ -157,3 +157,30 @@ def test_sales_go_on_while_the_server_is_down_and_sync_once_when_it_is_back(db, 
         assert sorted(total for _, total in _count_orders(db)) == [1999, 4498]
     finally:
         back.__exit__()
+
+
+def test_training_mode_says_so_and_changes_no_stock_money_or_orders(db, live_server, page):
+    from omniretail.inventory import service as inventory_service
+
+    shop = _cashier_at_riga(db)
+    _sign_in(page, live_server.url)
+    page.click("#till-training")
+    assert page.locator("#till-training-banner").is_visible()
+    assert "training" in page.locator("body").get_attribute("class")
+    page.wait_for_selector("#till-sale:not([hidden])")  # no drawer to open in training
+
+    page.fill("#till-scan", "SERUM-GLOW-30")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '29.99'")
+    page.click("[data-method=cash]")
+    page.fill("#till-extra", "40.00")
+    page.click("#till-add-tender")
+    page.click("#till-complete")
+    page.wait_for_selector("#till-done:not([hidden])")
+
+    assert "TRAINING - NOT A SALE" in page.locator("#till-receipt").inner_text()
+    assert page.locator("#till-change").inner_text() == "Change: 10.01"
+    assert _count_orders(db) == []
+    with db.transaction(read_only=True) as session:
+        [level] = inventory_service.availability(session=session, variant_ids=[shop.serum], location_ids=[shop.riga])
+    assert (level.on_hand, level.reserved) == (10, 0)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
 from omniretail.cart import service as cart_service
-from omniretail.cart.dependencies import csrf_for_cookies, resolve_caller
+from omniretail.cart.dependencies import CallerDep, csrf_for_cookies, load_cart, resolve_caller
 from omniretail.catalog import service as catalog_service
 from omniretail.channels import service as channels_service
 from omniretail.checkout import placement
@@ -20,12 +20,15 @@ from omniretail.checkout.exceptions import CartNotPurchasable, IdempotencyKeyReu
 from omniretail.identity.dependencies import Allowed
 from omniretail.identity.rules import Permission, Principal
 from omniretail.inventory import service as inventory_service
+from omniretail.kernel import clock
 from omniretail.kernel.deps import DatabaseDep, SessionDep
 from omniretail.kernel.errors import FieldError, NotAuthenticated, NotFound, PermissionDenied
 from omniretail.kernel.i18n import N_
 from omniretail.kernel.schemas import Schema
 from omniretail.ordering import service as ordering_service
-from omniretail.payments.rules import TenderRequest
+from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender, as_text
+from omniretail.payments.exceptions import InvalidTender
+from omniretail.payments.rules import TenderRequest, split
 from omniretail.pricing import service as pricing_service
 from omniretail.web.pos.pages import Till, tills_for
 
@@ -166,3 +169,62 @@ def sync_sale(body: OfflineSale, request: Request, db: DatabaseDep, response: Re
     if placed.replayed:
         response.status_code = 200
     return SaleRead(order_id=placed.order_id, number=placed.number, replayed=placed.replayed)
+
+
+# --- training mode ----------------------------------------------------------------------------------------
+
+class TrainingTender(Schema):
+    method: Literal["cash", "card", "gift_card", "store_credit"]
+    amount_minor: int | None = Field(default=None, ge=1, le=10**10)
+    cash_tendered_minor: int | None = Field(default=None, ge=1, le=10**10)
+
+
+class TrainingSale(Schema):
+    cart_id: uuid.UUID
+    tenders: list[TrainingTender] = Field(min_length=1, max_length=5)
+
+
+class TrainingReceipt(Schema):
+    training: bool = True
+    total_minor: int
+    change_minor: int
+    receipt_text: str
+
+
+@router.post("/pos/training/sales", response_model=TrainingReceipt, dependencies=[Depends(csrf_for_cookies)])
+def training_sale(body: TrainingSale, session: SessionDep, caller: CallerDep) -> TrainingReceipt:
+    """Practise a sale: the cart is priced and checked and the tenders are added up exactly as at checkout, and
+    a receipt marked TRAINING comes back; no order, payment, stock hold, points or report is touched."""
+    cart = load_cart(session, caller, body.cart_id)
+    if cart.location_id is None:
+        raise PermissionDenied("Training sales happen at a store's till")
+    staff = _seller_at(caller.staff, cart.location_id)
+    cart_service.reprice(session=session, cart=cart)
+    problems = cart_service.problems(cart)
+    if not cart.lines or problems:
+        raise CartNotPurchasable("The cart is empty" if not cart.lines else "Some items cannot be bought",
+                                 errors=[FieldError(("cart", "lines", str(p.line_id)), p.detail, p.problem)
+                                         for p in problems])
+    total = cart_service.cart_totals(session=session, cart=cart)
+    shares = split(total.total.amount_minor, [TenderRequest(t.method, amount_minor=t.amount_minor,
+                                                            cash_tendered_minor=t.cash_tendered_minor)
+                                              for t in body.tenders])
+    if isinstance(shares, str):
+        raise InvalidTender(shares, errors=[FieldError(("body", "tenders"), shares)])
+    store = inventory_service.get_location(session=session, location_id=cart.location_id)
+    taxes: dict[int, int] = {}
+    for line in cart_service.priced_lines(cart):
+        if line.tax_rate_bp:
+            taxes[line.tax_rate_bp] = taxes.get(line.tax_rate_bp, 0) + line.tax.amount_minor
+    change = sum(s.change_minor for s in shares)
+    receipt = Receipt(
+        store=f"{store.name} - TRAINING", number="TRAINING", issued_at=clock.now().strftime("%Y-%m-%d %H:%M UTC"),
+        cashier=staff.email, currency=cart.currency,
+        lines=tuple(ReceiptLine(ln.name, ln.sku, ln.quantity, ln.unit_price_minor or 0,
+                                (ln.unit_price_minor or 0) * ln.quantity) for ln in cart.lines),
+        taxes=tuple(sorted(taxes.items())), total_minor=total.total.amount_minor,
+        tenders=tuple(ReceiptTender(s.method, s.amount_minor, s.tendered_minor, s.change_minor, None)
+                      for s in shares),
+        change_minor=change, points=0)
+    text = as_text(receipt).replace("Thank you!", "TRAINING - NOT A SALE")
+    return TrainingReceipt(total_minor=total.total.amount_minor, change_minor=change, receipt_text=text)

@@ -8,7 +8,7 @@
   const $ = (id) => document.getElementById(id);
   const API = "/api/v1";
   const state = { till: null, cart: null, local: null, tenders: [], method: null, saleKey: null,
-                  searchTimer: null, syncing: false };
+                  searchTimer: null, syncing: false, training: false };
   const OFFLINE = "offline";
 
   // --- money in minor units: parse what the cashier types, show with two decimals -------------------------
@@ -59,7 +59,7 @@
   }
   function section(name) {
     for (const id of ["till-open", "till-sale", "till-done", "till-closing"]) $(id).hidden = id !== name;
-    $("till-close-drawer").hidden = !(state.till && state.till.drawer_id) || name === "till-closing";
+    $("till-close-drawer").hidden = !(state.till && state.till.drawer_id) || name === "till-closing" || state.training;
   }
   function newKey() {
     return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).toString();
@@ -157,7 +157,7 @@
     state.cart = null;
     state.tenders = [];
     if (!state.till) return;
-    if (state.till.drawer_id) { section("till-sale"); render(); $("till-scan").focus(); }
+    if (state.till.drawer_id || state.training) { section("till-sale"); render(); $("till-scan").focus(); }
     else { section("till-open"); $("till-float").focus(); }
     cacheItems();
     sync();
@@ -362,6 +362,27 @@
     await showQueue();
     $("till-new").focus();
   }
+  async function completeTraining(tenders) {
+    try {
+      const done = await call("POST", API + "/pos/training/sales", { cart_id: state.cart.id,
+        tenders: tenders.map((t) => ({ method: t.method, amount_minor: t.amount_minor,
+                                       cash_tendered_minor: t.cash_tendered_minor })) });
+      $("till-change").textContent = done.change_minor > 0 ? S.change + ": " + show(done.change_minor) : "";
+      $("till-receipt").textContent = done.receipt_text.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "")
+        .replace(/[\x00-\x09\x0b-\x1f]/g, "").replace(/\n+$/, "");
+      $("till-receipt").dataset.number = "TRAINING";
+      section("till-done");
+      $("till-new").focus();
+    } catch (e) { status(e.message, true); render(); }
+  }
+  function toggleTraining() {
+    state.training = !state.training;
+    document.body.classList.toggle("training", state.training);
+    $("till-training").setAttribute("aria-pressed", String(state.training));
+    $("till-training-banner").hidden = !state.training;
+    nextSale();
+    chooseTill();
+  }
   async function complete() {
     $("till-complete").disabled = true;
     const tenders = state.tenders.map((t) => {
@@ -371,6 +392,7 @@
       if (t.gift_card_code) out.gift_card_code = t.gift_card_code;
       return out;
     });
+    if (state.training) return completeTraining(tenders);
     if (state.local) return completeOffline(tenders);
     try {
       // The same key on a retry (a double tap, a timeout) returns the first order instead of a second one.
@@ -473,6 +495,7 @@
 
   // --- wiring ----------------------------------------------------------------------------------------------
   $("till-store").addEventListener("change", chooseTill);
+  $("till-training").addEventListener("click", toggleTraining);
   $("till-open-form").addEventListener("submit", openDrawer);
   $("till-scan-form").addEventListener("submit", scan);
   $("till-search").addEventListener("input", search);
