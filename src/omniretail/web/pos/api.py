@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -25,6 +26,7 @@ from omniretail.kernel.deps import DatabaseDep, SessionDep
 from omniretail.kernel.errors import FieldError, NotAuthenticated, NotFound, PermissionDenied
 from omniretail.kernel.i18n import N_
 from omniretail.kernel.schemas import Schema
+from omniretail.ordering import queries as order_queries
 from omniretail.ordering import service as ordering_service
 from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender, as_text
 from omniretail.payments.exceptions import InvalidTender
@@ -34,7 +36,8 @@ from omniretail.web.pos.pages import Till, tills_for
 
 router = APIRouter(tags=["pos"])
 Seller = Annotated[Principal, Depends(Allowed(Permission.POS_SELL))]
-OFFLINE_ITEMS = 5000  # the most a till keeps for selling offline; it searches the server for the rest
+OFFLINE_ITEMS = 1500  # the store's best sellers a till keeps for selling offline; it asks the server for the rest
+BEST_SELLER_DAYS = 90
 
 
 class UnknownCode(NotFound):
@@ -115,11 +118,16 @@ def scan(session: SessionDep, staff: Seller, code: Annotated[str, Query(min_leng
 
 @router.get("/pos/items", response_model=OfflineItems)
 def offline_items(session: SessionDep, staff: Seller, location_id: uuid.UUID) -> OfflineItems:
-    """What a till keeps to sell while the server cannot be reached: the store's items in stock with their codes
-    and prices in its POS channel (at most ``OFFLINE_ITEMS``; the till searches the server for the rest)."""
+    """What a till keeps to sell while the server cannot be reached: the best sellers of the last 90 days (in every
+    channel) that the store has in stock, then its other items in stock, with their codes and prices in its POS
+    channel; at most ``OFFLINE_ITEMS``, so a till opens in the same time with 300 or 300,000 products."""
     till = _till(session, _seller_at(staff, location_id), location_id)
     channel = channels_service.find_channel(session=session, ref=till.channel)
-    ids = sorted(inventory_service.in_stock_variant_ids(session=session, location_id=location_id))[:OFFLINE_ITEMS]
+    in_stock = inventory_service.in_stock_variant_ids(session=session, location_id=location_id)
+    sold = order_queries.best_selling_variants(session=session, since=clock.now() - timedelta(days=BEST_SELLER_DAYS),
+                                               limit=OFFLINE_ITEMS * 2)
+    ids = list(dict.fromkeys([s.variant_id for s in sold if s.variant_id in in_stock] + sorted(in_stock)))
+    ids = ids[:OFFLINE_ITEMS]
     refs = catalog_service.variant_refs(session=session, variant_ids=ids) if ids else []
     prices = pricing_service.prices_for(session=session, channel_id=channel.id, variant_ids=ids) if ids else {}
     return OfflineItems(location_id=location_id, channel=till.channel, currency=till.currency, items=[
