@@ -121,3 +121,22 @@ def test_only_a_seller_at_that_store_may_sync(db, sign_in):
 
     assert refused.status_code == 403
     assert _orders(db) == []
+
+
+def test_a_cashier_sees_which_other_stores_have_an_item(db, sign_in):
+    from omniretail.inventory import service as inventory_service
+
+    shop = _shop(db)
+    with db.transaction() as session:
+        valmiera = inventory_service.create_location(
+            session=session, actor=None, code="VALMIERA", name="Valmiera", kind="store", city="Valmiera",
+            country="LV", latitude=57.54, longitude=25.42, timezone="Europe/Riga", sells_in_person=True).id
+        inventory_service.receive(session=session, actor=None, variant_id=shop.serum, location_id=valmiera,
+                                  quantity=4, document_type="purchase_order", document_id="PO-V")
+    cashier = sign_in("kasiere@shop.example.com", Grant(Role.CASHIER, shop.riga))
+
+    found = cashier.get(f"/api/v1/pos/stock-elsewhere?location_id={shop.riga}&variant_id={shop.serum}")
+
+    assert found.status_code == 200, found.text
+    assert [(s["code"], s["available"]) for s in found.json()] == [("VALMIERA", 4)]
+    assert found.json()[0]["distance_km"] > 90

@@ -179,6 +179,29 @@ def sync_sale(body: OfflineSale, request: Request, db: DatabaseDep, response: Re
     return SaleRead(order_id=placed.order_id, number=placed.number, replayed=placed.replayed)
 
 
+class StockElsewhere(Schema):
+    location_id: uuid.UUID
+    code: str
+    name: str
+    city: str
+    distance_km: float
+    available: int
+
+
+@router.get("/pos/stock-elsewhere", response_model=list[StockElsewhere])
+def stock_elsewhere(session: SessionDep, staff: Seller, location_id: uuid.UUID, variant_id: uuid.UUID
+                    ) -> list[StockElsewhere]:
+    """Endless aisle: the other stores nearest to this one that have the item, with how many are available (what
+    a shopper sees on the web; a cashier may ask for any item, not only their own store's stock)."""
+    _seller_at(staff, location_id)
+    here = inventory_service.get_location(session=session, location_id=location_id)
+    nearby = inventory_service.nearest_with_stock(session=session, variant_ids=[variant_id], latitude=here.latitude,
+                                                  longitude=here.longitude, limit=11)
+    return [StockElsewhere(location_id=n.location_id, code=n.code, name=n.name, city=n.city,
+                           distance_km=n.distance_km, available=sum(a.available for a in n.lines))
+            for n in nearby if n.location_id != location_id][:10]
+
+
 # --- training mode ----------------------------------------------------------------------------------------
 
 class TrainingTender(Schema):

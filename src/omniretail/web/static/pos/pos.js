@@ -280,6 +280,14 @@
       amount.className = "num";
       amount.textContent = line.unit_price_minor === null ? "—" : show(line.unit_price_minor * line.quantity);
       const drop = row.insertCell();
+      if (!state.local) {
+        const where = document.createElement("button");
+        where.type = "button"; where.textContent = "⌖"; where.title = S.elsewhere;
+        where.setAttribute("aria-label", S.elsewhere + ": " + line.name);
+        where.className = "till-where";
+        where.onclick = () => elsewhere(line);
+        drop.appendChild(where);
+      }
       const x = document.createElement("button");
       x.type = "button"; x.textContent = "×"; x.setAttribute("aria-label", S.remove);
       x.onclick = () => setQuantity(line.id, 0);
@@ -305,6 +313,32 @@
     $("till-remaining").textContent = show(remaining);
     $("till-complete").disabled = !(current && lines.length && current.purchasable && remaining === 0
                                     && state.tenders.length);
+  }
+
+  // --- endless aisle: who else has it -------------------------------------------------------------------
+  async function elsewhere(line) {
+    const box = $("till-elsewhere");
+    box.hidden = false;
+    box.textContent = "";
+    const title = document.createElement("h3");
+    title.textContent = S.elsewhere + ": " + line.name;
+    box.appendChild(title);
+    try {
+      const stores = await call("GET", API + "/pos/stock-elsewhere?location_id=" + state.till.location_id +
+                                "&variant_id=" + line.variant_id);
+      const list = document.createElement("ul");
+      for (const s of stores) {
+        const item = document.createElement("li");
+        item.textContent = s.name + " (" + s.city + ", " + s.distance_km + " km): " + s.available + " " + S.available_n;
+        list.appendChild(item);
+      }
+      if (!stores.length) {
+        const none = document.createElement("p");
+        none.textContent = S.elsewhere_none;
+        box.appendChild(none);
+      }
+      box.appendChild(list);
+    } catch (e) { status(e.message, true); }
   }
 
   // --- tenders -------------------------------------------------------------------------------------------
