@@ -66,7 +66,7 @@ def test_a_franchise_owner_sees_no_link_to_and_cannot_open_another_stores_staff(
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin")
-    listed = page.locator("table").first.inner_text()
+    listed = page.locator("#staff-table").inner_text()
     response = page.goto(f"{live_server.url}/admin/staff/{other}")
 
     assert "riga@shop.example.com" in listed
