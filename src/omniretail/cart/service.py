@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -98,6 +98,8 @@ def add_line(*, session: Session, cart: Cart, quantity: int, variant_id: uuid.UU
     if ref is None:
         raise InvalidCartInput("No such item", errors=[FieldError(("body", "sku" if sku else "variant_id"),
                                                                   "unknown item")])
+    # Read the stock before the cart changes: the read flushes, and the new line should go out once, priced.
+    stock = _stock_before_change(session, cart, ids)
     line = next((ln for ln in cart.lines if ln.variant_id == ref.id), None)
     if line is None:
         cart.lines.append(CartLine(variant_id=ref.id, product_id=ref.product_id, sku=ref.sku, name=ref.name,
@@ -106,7 +108,17 @@ def add_line(*, session: Session, cart: Cart, quantity: int, variant_id: uuid.UU
     else:
         line.quantity += quantity
     _touch(cart)
-    return _reprice(session, cart, refs)
+    return _reprice(session, cart, refs, stock)
+
+
+def _stock_before_change(session: Session, cart: Cart, variant_ids: list[uuid.UUID]
+                         ) -> dict[tuple[uuid.UUID, uuid.UUID], int] | None:
+    channel = channels_service.get_channel(session=session, channel_id=cart.channel_id)
+    locations = [cart.location_id] if cart.location_id is not None else list(channel.location_ids or [])
+    if not locations or not variant_ids:
+        return None
+    return {(a.variant_id, a.location_id): a.available for a in inventory_service.availability(
+        session=session, variant_ids=variant_ids, location_ids=locations)}
 
 
 def _line(cart: Cart, line_id: uuid.UUID) -> CartLine:
@@ -158,23 +170,33 @@ def _published(session: Session, channel_id: uuid.UUID, product_ids: set[uuid.UU
     return catalog_service.published_product_ids(session=session, channel_id=channel_id, product_ids=list(product_ids))
 
 
-def _available(session: Session, cart: Cart, channel: Any, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+def _available(session: Session, cart: Cart, channel: Any, variant_ids: list[uuid.UUID],
+               known: Mapping[tuple[uuid.UUID, uuid.UUID], int] | None = None) -> dict[uuid.UUID, int]:
     if not variant_ids:
         return {}
     locations: list[uuid.UUID] | None = [cart.location_id] if cart.location_id is not None else (
         channel.location_ids or None)
     found: dict[uuid.UUID, int] = {}
+    if known is not None and locations is not None and {loc for _, loc in known} >= set(locations):
+        # The caller already read the stock at these locations (checkout shares one read with sourcing).
+        for (variant_id, location_id), available in known.items():
+            if location_id in locations and variant_id in variant_ids:
+                found[variant_id] = found.get(variant_id, 0) + available
+        return found
     for item in inventory_service.availability(session=session, variant_ids=variant_ids, location_ids=locations):
         found[item.variant_id] = found.get(item.variant_id, 0) + item.available
     return found
 
 
-def reprice(*, session: Session, cart: Cart) -> Cart:
-    """Price every line now and say which cannot be bought, and why."""
-    return _reprice(session, cart, None)
+def reprice(*, session: Session, cart: Cart,
+            stock: Mapping[tuple[uuid.UUID, uuid.UUID], int] | None = None) -> Cart:
+    """Price every line now and say which cannot be bought, and why (``stock``: availability already read by
+    (variant, location), to save reading it again)."""
+    return _reprice(session, cart, None, stock)
 
 
-def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None) -> Cart:
+def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None,
+             stock: Mapping[tuple[uuid.UUID, uuid.UUID], int] | None = None) -> Cart:
     ids = [ln.variant_id for ln in cart.lines]
     # Read everything first with autoflush off: a new line is then inserted once, already priced, and the cart's
     # own changes go out in the same flush. The channel is held so the pricing read finds it in the session.
@@ -184,7 +206,7 @@ def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None) ->
             refs = {r.id: r for r in catalog_service.variant_refs(session=session, variant_ids=ids)} if ids else {}
         quotes = pricing_service.prices_for(session=session, channel_id=cart.channel_id, variant_ids=ids) if ids else {}
         published = _published(session, cart.channel_id, {r.product_id for r in refs.values()})
-        available = _available(session, cart, channel, ids)
+        available = _available(session, cart, channel, ids, stock)
         store = (inventory_service.get_location(session=session, location_id=cart.location_id).code
                  if cart.location_id else None)
     for line in cart.lines:
@@ -293,6 +315,23 @@ def detect_abandoned(*, session: Session, older_than: timedelta, batch: int = 20
                                               cart.currency))
             raised += 1
     return raised
+
+
+def reassign_customer(*, session: Session, from_customer_id: uuid.UUID, to_customer_id: uuid.UUID) -> int:
+    """Give a merged customer's carts to the surviving one (their open carts then show on every device)."""
+    return affected(session.execute(update(Cart).where(Cart.customer_id == from_customer_id)
+                                    .values(customer_id=to_customer_id).execution_options(synchronize_session=False)))
+
+
+def erase_customer(*, session: Session, customer_id: uuid.UUID) -> int:
+    """Blank a forgotten customer's e-mail, phone and delivery address on their carts."""
+    carts = list(session.scalars(select(Cart).where(Cart.customer_id == customer_id)))
+    for cart in carts:
+        cart.email, cart.phone = None, None
+        if cart.delivery and isinstance(cart.delivery.get("address"), dict):
+            cart.delivery = {k: v for k, v in cart.delivery.items() if k != "address"}
+    session.flush()
+    return len(carts)
 
 
 __all__ = ["Cart", "CartLine", "CartNotFound", "InvalidCartInput", "add_line", "cart_totals", "claim", "create_cart",

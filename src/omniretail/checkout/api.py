@@ -32,6 +32,8 @@ from omniretail.identity.rules import Permission
 from omniretail.kernel.deps import DatabaseDep, SessionDep
 from omniretail.kernel.errors import FieldError, NotAuthenticated, PermissionDenied
 from omniretail.ordering import service as ordering_service
+from omniretail.payments import qr
+from omniretail.payments.exceptions import PaymentNeedsAction
 from omniretail.payments.rules import TenderRequest
 
 router = APIRouter(tags=["checkout"])
@@ -71,9 +73,19 @@ def checkout(cart_id: uuid.UUID, body: CheckoutIn, request: Request, db: Databas
     with db.transaction() as session:
         caller = resolve_caller(request, session)
         load_cart(session, caller, cart_id, with_lines=False)
-    tenders = [TenderRequest(**t.model_dump()) for t in body.tenders]
-    placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=idempotency_key, tenders=tenders,
-                                   actor=caller.actor, customer_id=caller.customer_id)
+    tenders = [TenderRequest(**t.model_dump(exclude_none=True)) for t in body.tenders]
+    try:
+        placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=idempotency_key, tenders=tenders,
+                                       actor=caller.actor, customer_id=caller.customer_id)
+    except PaymentNeedsAction as waiting:
+        request_id = waiting.extra.get("payment_request_id")
+        if isinstance(request_id, str):
+            # The phone opens this link (from the QR code); the token is signed with the app's secret.
+            token = qr.sign(secret=request.app.state.settings.effective_secret_key(),
+                            request_id=uuid.UUID(request_id))
+            waiting.extra.update(next_action=str(request.url_for("qr_payment_page", token=token)),
+                                 qr_svg=str(request.url_for("qr_payment_code", token=token)))
+        raise
     return OrderPlacedRead(order_id=placed.order_id, number=placed.number, replayed=placed.replayed)
 
 

@@ -14,11 +14,12 @@ between steps leaves an attempt that ``reconcile`` (a periodic job) fails or com
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -50,16 +51,19 @@ from omniretail.kernel.money import Money
 from omniretail.kernel.outbox import record
 from omniretail.ordering import service as ordering_service
 from omniretail.ordering.rules import OrderStatus
+from omniretail.payments import qr
 from omniretail.payments import service as payments_service
 from omniretail.payments.exceptions import GatewayUnavailable, InvalidTender, PaymentDeclined, PaymentNeedsAction
 from omniretail.payments.gateways import gateways
 from omniretail.payments.ports import APPROVED, NEEDS_ACTION
 from omniretail.payments.pos import service as pos_service
-from omniretail.payments.rules import Method, TenderRequest, TenderShare, split
+from omniretail.payments.rules import Method, TenderRequest, TenderShare, installment_schedule, split
 from omniretail.pricing.rules import tax_in, tax_on
 
-HELD, PAID, PLACED, FAILED = "held", "paid", "placed", "failed"
-SUPPORTED = {Method.CARD, Method.CASH, Method.GIFT_CARD, Method.STORE_CREDIT, Method.MARKETPLACE}
+log = logging.getLogger("omniretail.checkout")
+HELD, PAID, PLACED, FAILED, AWAITING = "held", "paid", "placed", "failed", "awaiting"
+SUPPORTED = {Method.CARD, Method.CASH, Method.GIFT_CARD, Method.STORE_CREDIT, Method.MARKETPLACE, Method.PAY_LATER,
+             Method.QR}
 COUNTER_KINDS = ("store", "franchise")
 _REPLAYABLE: dict[str, type[DomainError]] = {c.type: c for c in (
     PaymentDeclined, PaymentNeedsAction, GatewayUnavailable, HoldExpired, InvalidTender)}
@@ -80,6 +84,24 @@ class Attempt:
     currency: str
     total_minor: int
     shares: tuple[TenderShare, ...]
+    merchant: str = ""
+    expires_at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: CheckoutAttempt) -> Attempt:
+        shares = tuple(TenderShare(t["method"], int(t["amount_minor"]), int(t.get("tendered_minor", 0)),
+                                   int(t.get("change_minor", 0))) for t in row.tenders)
+        return cls(row.id, row.idempotency_key, row.hold_ref, row.currency, row.total_minor, shares,
+                   str(row.plan.get("channel_code", "")), row.expires_at)
+
+
+class _AwaitingPhone(Exception):
+    """A QR tender is waiting for the shopper to confirm on their phone (internal to placement)."""
+
+    def __init__(self, request_id: uuid.UUID, amount_minor: int, currency: str, expires_at: datetime) -> None:
+        super().__init__("awaiting the shopper's confirmation")
+        self.request_id, self.amount_minor, self.currency, self.expires_at = (request_id, amount_minor, currency,
+                                                                              expires_at)
 
 
 def place_order(*, db: Database, cart_id: uuid.UUID, idempotency_key: str, tenders: Sequence[TenderRequest],
@@ -88,6 +110,8 @@ def place_order(*, db: Database, cart_id: uuid.UUID, idempotency_key: str, tende
     attempt = _hold(db, cart_id, idempotency_key, tenders, actor, customer_id)
     if isinstance(attempt, Placed):
         return attempt
+    if attempt is None:
+        attempt = _resume(db, cart_id, idempotency_key, tenders)
     if attempt is None:
         return _replay(db, cart_id, idempotency_key, wait_seconds)
     taken = _pay(db, attempt, tenders, customer_id)
@@ -131,7 +155,8 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
             cart_service.set_delivery(session=session, cart=cart, location_id=cart.location_id,
                                       delivery={"method": "carry_out", "price_minor": 0,
                                                 "location_id": str(cart.location_id)})
-        cart_service.reprice(session=session, cart=cart)
+        view = checkout_service.stock_view(session=session, cart=cart)
+        cart_service.reprice(session=session, cart=cart, stock=view.available)
         problems = cart_service.problems(cart)
         if not cart.lines or problems:
             raise CartNotPurchasable("The cart is empty" if not cart.lines else "Some items cannot be bought",
@@ -139,7 +164,7 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
                                              for p in problems])
         if not cart.delivery:
             raise DeliveryRequired(errors=[FieldError(("body", "delivery"), "choose a delivery method first")])
-        decision = checkout_service.source(session=session, cart=cart,
+        decision = checkout_service.source(session=session, cart=cart, view=view,
                                            allow_franchise=policy.allow_franchise_sourcing)
         if not decision.ok:
             raise CannotSource(decision.reason, rule=decision.rule)
@@ -155,9 +180,11 @@ def _hold(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRe
         plan = _plan(cart, channel, decision, totals, actor, customer_id or cart.customer_id, len(shares))
         session.execute(update(CheckoutAttempt).where(CheckoutAttempt.id == attempt_id).values(
             currency=cart.currency, total_minor=totals.total.amount_minor, plan=plan,
-            tenders=[{"method": s.method, "amount_minor": s.amount_minor} for s in shares])
+            tenders=[{"method": s.method, "amount_minor": s.amount_minor, "tendered_minor": s.tendered_minor,
+                      "change_minor": s.change_minor} for s in shares])
             .execution_options(synchronize_session=False))
-        return Attempt(attempt_id, key, hold_ref, cart.currency, totals.total.amount_minor, tuple(shares))
+        return Attempt(attempt_id, key, hold_ref, cart.currency, totals.total.amount_minor, tuple(shares),
+                       channel.name or channel.code, expires)
 
 
 def _check_tenders(accepted: list[Any], total: int, tenders: Sequence[TenderRequest], kind: str) -> list[TenderShare]:
@@ -167,10 +194,12 @@ def _check_tenders(accepted: list[Any], total: int, tenders: Sequence[TenderRequ
         if not ok:
             raise InvalidTender(f"{tender.method} is not accepted here",
                                 errors=[FieldError(("body", "tenders", i, "method"), "not accepted")])
-        if tender.method == Method.CARD and not tender.card_number:
+        if tender.method in (Method.CARD, Method.PAY_LATER) and not tender.card_number:
             raise InvalidTender(errors=[FieldError(("body", "tenders", i, "card_number"), "required")])
         if tender.method == Method.GIFT_CARD and not tender.gift_card_code:
             raise InvalidTender(errors=[FieldError(("body", "tenders", i, "gift_card_code"), "required")])
+    if any(t.method == Method.QR for t in tenders) and len(tenders) > 1:
+        raise InvalidTender("Pay by QR code alone", errors=[FieldError(("body", "tenders"), "QR pays the whole order")])
     shares = split(total, tenders)
     if isinstance(shares, str):
         raise InvalidTender(shares, errors=[FieldError(("body", "tenders"), shares)])
@@ -210,10 +239,22 @@ def _pay(db: Database, attempt: Attempt, tenders: Sequence[TenderRequest],
     try:
         for i, (request, share) in enumerate(zip(tenders, attempt.shares, strict=True)):
             taken.append(_take(db, attempt, i, request, share, customer_id))
+    except _AwaitingPhone as waiting:
+        # Keep the holds: the shopper confirms on their phone, then retries with the same key (``_resume``).
+        with db.transaction() as session:
+            session.execute(update(CheckoutAttempt).where(CheckoutAttempt.id == attempt.id,
+                                                          CheckoutAttempt.status == HELD)
+                            .values(status=AWAITING, updated_at=clock.now())
+                            .execution_options(synchronize_session=False))
+        raise PaymentNeedsAction("Scan the QR code with your phone and confirm the payment, then place the order "
+                                 "again with the same Idempotency-Key", next_action="qr",
+                                 payment_request_id=str(waiting.request_id), amount_minor=waiting.amount_minor,
+                                 currency=waiting.currency, expires_at=waiting.expires_at.isoformat()) from None
     except DomainError as error:
         _fail(db, attempt, taken, error, reverse_index=len(taken))
         raise
     except Exception as exc:
+        log.exception("a tender failed unexpectedly; the placement is given up", extra={"attempt_id": str(attempt.id)})
         _fail(db, attempt, taken, GatewayUnavailable(), reverse_index=len(taken))
         raise GatewayUnavailable() from exc
     with db.transaction() as session:
@@ -240,6 +281,18 @@ def _take(db: Database, attempt: Attempt, i: int, request: TenderRequest, share:
             raise PaymentDeclined(f"The card was declined: {result.message}", reason=result.message)
         return payments_service.Taken(i, request.method, share.amount_minor, key, "test_card", result.reference,
                                       True, details={"last4": result.card_last4})
+    if request.method == Method.PAY_LATER:
+        return _take_pay_later(attempt, i, request, share, key, amount)
+    if request.method == Method.QR:
+        with db.transaction() as session:
+            row = qr.request_for(session=session, key=key, amount=amount, merchant=attempt.merchant,
+                                 expires_at=attempt.expires_at or clock.now() + timedelta(minutes=15))
+            confirmed, reference, request_id = row.status == qr.CONFIRMED, row.reference, row.id
+        if not confirmed:
+            raise _AwaitingPhone(request_id, share.amount_minor, attempt.currency,
+                                 attempt.expires_at or clock.now())
+        return payments_service.Taken(i, request.method, share.amount_minor, key, "qr", reference, True,
+                                      details={"payment_request_id": str(request_id)})
     if request.method in (Method.GIFT_CARD, Method.STORE_CREDIT):
         with db.transaction() as session:
             account = payments_service.take_from_ledger(session=session, method=request.method, amount=amount,
@@ -254,9 +307,31 @@ def _take(db: Database, attempt: Attempt, i: int, request: TenderRequest, share:
                                   True)
 
 
+def _take_pay_later(attempt: Attempt, i: int, request: TenderRequest, share: TenderShare, key: str,
+                    amount: Money) -> payments_service.Taken:
+    """Authorize the whole plan on the card and capture the first installment now; the job captures the rest."""
+    count = request.installments if 2 <= request.installments <= 12 else 4
+    parts = installment_schedule(amount, count=count, first_due=clock.now())
+    gateway = gateways().for_method(Method.PAY_LATER)
+    result = gateway.authorize(amount=amount, source=request.card_number or "", idempotency_key=key, capture=False)
+    if result.outcome == NEEDS_ACTION:
+        raise PaymentNeedsAction(result.message, next_action=result.next_action)
+    if result.outcome != APPROVED or result.reference is None:
+        raise PaymentDeclined(f"The card was declined: {result.message}", reason=result.message)
+    first = parts[0][1]
+    captured = gateway.capture(reference=result.reference, amount=first, idempotency_key=f"{key}:installment:1")
+    if captured.outcome != APPROVED:
+        raise PaymentDeclined(f"The first installment was declined: {captured.message}", reason=captured.message)
+    return payments_service.Taken(i, request.method, share.amount_minor, key, "test_card", result.reference, True,
+                                  details={"last4": result.card_last4, "installments": count,
+                                           "every_days": (parts[1][0] - parts[0][0]).days,
+                                           "first_capture_ref": captured.reference},
+                                  captured_minor=first.amount_minor)
+
+
 def _reverse(db: Database, taken: Sequence[payments_service.Taken]) -> None:
     for t in reversed(taken):
-        if t.method == Method.CARD:
+        if t.method in (Method.CARD, Method.PAY_LATER):
             gateways().for_method(Method.CARD).void(idempotency_key=t.idempotency_key)
         elif t.method in (Method.GIFT_CARD, Method.STORE_CREDIT):
             with db.transaction() as session:
@@ -325,6 +400,24 @@ def finish(*, session: Session, attempt: CheckoutAttempt, taken: Sequence[paymen
 
 # -- replays and repair ----------------------------------------------------------------------------------------
 
+def _resume(db: Database, cart_id: uuid.UUID, key: str, tenders: Sequence[TenderRequest]) -> Attempt | None:
+    """Take back an attempt that waits for the shopper's phone (a QR payment), if this retry is the one to do it."""
+    with db.transaction() as session:
+        row = session.scalar(select(CheckoutAttempt).where(CheckoutAttempt.idempotency_key == key))
+        if row is None or row.status != AWAITING:
+            return None
+        if row.cart_id != cart_id:
+            raise IdempotencyKeyReused()
+        if [t.method for t in tenders] != [t["method"] for t in row.tenders]:
+            raise IdempotencyKeyReused("A retry must send the same tenders as the first try")
+        if row.expires_at <= clock.now():
+            raise HoldExpired("The payment was not confirmed in time; the items were given back")
+        taken = affected(session.execute(update(CheckoutAttempt).where(
+            CheckoutAttempt.id == row.id, CheckoutAttempt.status == AWAITING, CheckoutAttempt.expires_at > clock.now())
+            .values(status=HELD, updated_at=clock.now()).execution_options(synchronize_session=False)))
+        return Attempt.of(row) if taken else None
+
+
 def _replay(db: Database, cart_id: uuid.UUID, key: str, wait_seconds: float) -> Placed:
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -335,6 +428,8 @@ def _replay(db: Database, cart_id: uuid.UUID, key: str, wait_seconds: float) -> 
             if row is not None and row.status == PLACED and row.order_id is not None:
                 order = ordering_service.get_order(session=session, order_id=row.order_id)
                 return Placed(order.id, order.number, replayed=True)
+            if row is not None and row.status == AWAITING:
+                raise PaymentNeedsAction("The payment still waits for your confirmation", next_action="qr")
             if row is not None and row.status == FAILED:
                 error = _REPLAYABLE.get(row.error_type or "", HoldExpired)
                 raise error(row.error_detail or None, replayed=True)
@@ -347,7 +442,7 @@ def reconcile(*, session: Session, stale_after: timedelta = timedelta(minutes=2)
     """Repair placements a crash interrupted: expired holds fail (and their tenders are reversed by the payments
     handler); paid attempts are completed into orders, or failed when their holds are gone."""
     now, repaired = clock.now(), 0
-    expired = list(session.scalars(select(CheckoutAttempt).where(CheckoutAttempt.status == HELD,
+    expired = list(session.scalars(select(CheckoutAttempt).where(CheckoutAttempt.status.in_([HELD, AWAITING]),
                                                                  CheckoutAttempt.expires_at <= now).limit(200)))
     for attempt in expired:
         _give_up(session, attempt, "the hold expired before payment finished")

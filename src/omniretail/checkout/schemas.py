@@ -41,6 +41,8 @@ class TenderIn(Schema):
     card_number: str | None = Field(default=None, min_length=12, max_length=23)
     gift_card_code: str | None = Field(default=None, min_length=4, max_length=32)
     cash_tendered_minor: Minor | None = None
+    installments: Annotated[int, Field(ge=2, le=12)] | None = Field(
+        default=None, description="pay later: how many installments (the first is taken now); 4 when left out")
 
 
 class CheckoutIn(Schema):

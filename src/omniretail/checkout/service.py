@@ -186,14 +186,30 @@ def choose_delivery(*, session: Session, cart: Cart, method: str, address: Addre
     return cart_service.set_delivery(session=session, cart=cart, delivery=delivery, location_id=keep_store)
 
 
-def source(*, session: Session, cart: Cart, allow_franchise: bool | None = None) -> SourcingDecision:
+@dataclass(frozen=True)
+class StockView:
+    """One read of the cart's stock at every location that may fulfil it, shared by re-pricing and sourcing."""
+
+    locations: list[Any]
+    available: dict[tuple[uuid.UUID, uuid.UUID], int]
+
+
+def stock_view(*, session: Session, cart: Cart) -> StockView:
+    """Read the locations that may fulfil the cart and its items' stock there, once."""
+    locations = _locations(session, cart)
+    return StockView(locations, _stock(session, list(dict.fromkeys(ln.variant_id for ln in cart.lines)),
+                                       [loc.id for loc in locations]))
+
+
+def source(*, session: Session, cart: Cart, allow_franchise: bool | None = None,
+           view: StockView | None = None) -> SourcingDecision:
     """Choose which location fulfils each line (stored on the order with the reason); ``allow_franchise`` saves
-    re-reading the policy when the caller already has it."""
+    re-reading the policy when the caller already has it, ``view`` re-reading the stock."""
     delivery = cart.delivery or {}
     method = delivery.get("method")
     at_store = method in ("click_and_collect", "carry_out", "platform_courier") and delivery.get("location_id")
     pickup = uuid.UUID(delivery["location_id"]) if at_store else None
-    locations = _locations(session, cart)
+    locations = view.locations if view is not None else _locations(session, cart)
     address = delivery.get("address") or {}
     lat, lon = address.get("latitude"), address.get("longitude")
     candidates = [Candidate(loc.id, loc.code, loc.kind, _distance(loc, lat, lon), loc.ships_parcels,
@@ -204,7 +220,8 @@ def source(*, session: Session, cart: Cart, allow_franchise: bool | None = None)
                                 0.0 if loc.country == address["country"] else 1000.0, c.ships_parcels,
                                 c.offers_pickup) for c, loc in zip(candidates, locations, strict=True)]
     needs = [Need(ln.variant_id, ln.quantity) for ln in cart.lines]
-    stock = _stock(session, [n.variant_id for n in needs], [c.location_id for c in candidates])
+    stock = view.available if view is not None else _stock(session, [n.variant_id for n in needs],
+                                                           [c.location_id for c in candidates])
     return choose_sources(needs=needs, candidates=candidates, stock=stock, pickup_location_id=pickup,
                           allow_franchise=(policy(session=session).allow_franchise_sourcing
                                            if allow_franchise is None else allow_franchise))

@@ -395,3 +395,30 @@ def list_audit(*, session: Session, actor: Principal, cursor: str | None, limit:
     if places is not None:
         stmt = stmt.where(AuditEntry.location_id.in_(places))
     return paginate(session, stmt, AuditEntry.id, cursor=cursor, limit=limit)
+
+
+def customer_contact(*, session: Session, customer_id: uuid.UUID) -> tuple[str, str, str] | None:
+    """A shopper's e-mail, name and language, for messages other contexts send (appended by fulfilment)."""
+    account = session.get(CustomerAccount, customer_id)
+    return (account.email, account.name, account.locale) if account is not None else None
+
+
+# --- appended by customers (demo shopper's profile, linking accounts) -----------------------------------------
+
+def customer_account_id(*, session: Session, email: str) -> uuid.UUID | None:
+    """The id of the shopper account with this e-mail, if there is one."""
+    return session.scalar(select(CustomerAccount.id).where(CustomerAccount.email == _normalize_email(email)))
+
+
+# --- appended by the storefront (the shopper's language in their account) -------------------------------------
+
+def set_customer_locale(*, session: Session, customer_id: uuid.UUID, locale: str) -> CustomerAccount:
+    """Keep the language the shopper chose for pages, e-mails and receipts."""
+    account = session.get(CustomerAccount, customer_id)
+    if account is None:
+        raise NotFound("No such shopper account")
+    if locale not in ("en", "ru", "pl", "lv", "zh"):
+        raise InvalidInput(errors=[FieldError(("body", "locale"), "one of en, ru, pl, lv, zh")])
+    account.locale = locale
+    session.flush()
+    return account

@@ -8,22 +8,34 @@ from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from omniretail.cart.dependencies import Caller, CallerDep, csrf_for_cookies, resolve_caller
 from omniretail.identity.dependencies import Allowed, CurrentCustomer
 from omniretail.identity.rules import Permission, Principal
-from omniretail.inventory import service as inventory_service
 from omniretail.kernel.db import Database
 from omniretail.kernel.deps import DatabaseDep, SessionDep
 from omniretail.kernel.errors import PermissionDenied
+from omniretail.kernel.i18n import current_locale
 from omniretail.kernel.schemas import Limit
-from omniretail.ordering import changes
+from omniretail.ordering import changes, edits
 from omniretail.ordering import service as ordering_service
 from omniretail.ordering.exceptions import OrderNotFound
 from omniretail.ordering.models import Order
-from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender, as_text
-from omniretail.ordering.schemas import CancelIn, OrderPage, OrderRead, RefundIn, RefundRead, TimelineRead
+from omniretail.ordering.receipts import Receipt, as_pdf, as_text
+from omniretail.ordering.schemas import (
+    CancelIn,
+    InstallmentRead,
+    OrderEditIn,
+    OrderEditRead,
+    OrderPage,
+    OrderRead,
+    ReceiptEmailIn,
+    ReceiptEmailRead,
+    RefundIn,
+    RefundRead,
+    TimelineRead,
+)
 from omniretail.payments import service as payments_service
 
 router = APIRouter(tags=["ordering"])
@@ -85,6 +97,13 @@ def order_timeline(order: ValidOrder, session: SessionDep) -> list[TimelineRead]
     return [TimelineRead.model_validate(e) for e in ordering_service.timeline(session=session, order_id=order.id)]
 
 
+@router.get("/orders/{order_id}/installments", response_model=list[InstallmentRead])
+def order_installments(order: ValidOrder, session: SessionDep) -> list[InstallmentRead]:
+    """The pay-later schedule: each installment's due date, amount, status and attempts."""
+    return [InstallmentRead.model_validate(i)
+            for i in payments_service.installments_of(session=session, order_id=order.id)]
+
+
 def _manager_check(request: Request, db: Database, order_id: uuid.UUID) -> tuple[str, Callable[[Order], None]]:
     """Who is asking, and the check (run under the order's row lock) that they may change this order."""
     with db.transaction() as session:
@@ -123,25 +142,47 @@ def refund_order(order_id: uuid.UUID, body: RefundIn, request: Request, db: Data
     return [RefundRead.model_validate(d) for d in done]
 
 
+@router.post("/orders/{order_id}/edits", response_model=OrderEditRead, dependencies=[Depends(csrf_for_cookies)])
+def edit_order(order_id: uuid.UUID, body: OrderEditIn, request: Request, db: DatabaseDep,
+               idempotency_key: Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=200)]
+               ) -> OrderEditRead:
+    """Change quantities, remove or add lines, or change the address before picking starts; the difference is
+    refunded to the original tenders, or the extra is taken from ``card_number``. The same key edits once."""
+    actor, check = _manager_check(request, db, order_id)
+    result = edits.edit_order(db=db, order_id=order_id, idempotency_key=idempotency_key, actor=actor, check=check,
+                              change=edits.EditRequest({ln.sku: ln.quantity for ln in body.lines},
+                                                       body.address.model_dump() if body.address else None),
+                              card_number=body.card_number)
+    with db.transaction(read_only=True) as session:
+        order = OrderRead.model_validate(ordering_service.get_order(session=session, order_id=order_id))
+    return OrderEditRead(order=order, old_total_minor=result.old_total_minor, new_total_minor=result.new_total_minor,
+                         charged_minor=result.charged_minor, replayed=result.replayed,
+                         refunds=[RefundRead.model_validate(d) for d in result.refunds])
+
+
 @router.get("/orders/{order_id}/receipt", response_model=None)
 def order_receipt(order: ValidOrder, session: SessionDep, format: Literal["json", "text"] = "json"
                   ) -> Receipt | PlainTextResponse:
     """The receipt: lines, taxes, tenders, change and points; ``format=text`` gives 80 mm ESC/POS text."""
-    payments = payments_service.payments_of(session=session, order_id=order.id)
-    store = (inventory_service.get_location(session=session, location_id=order.location_id).name
-             if order.location_id else order.channel_code)
-    taxes: dict[int, int] = {}
-    for line in order.lines:
-        taxes[line.tax_rate_bp] = taxes.get(line.tax_rate_bp, 0) + line.tax_minor
-    placed_by = next((e.actor for e in ordering_service.timeline(session=session, order_id=order.id)), "")
-    receipt = Receipt(store=store, number=order.number, issued_at=order.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-                      cashier=placed_by.removeprefix("staff:"), currency=order.currency,
-                      lines=tuple(ReceiptLine(ln.name, ln.sku, ln.quantity, ln.unit_price_minor, ln.line_total_minor)
-                                  for ln in order.lines),
-                      taxes=tuple(sorted(taxes.items())), total_minor=order.total_minor,
-                      tenders=tuple(ReceiptTender(p.method, p.amount_minor, p.tendered_minor, p.change_minor,
-                                                  p.details.get("last4")) for p in payments),
-                      change_minor=sum(p.change_minor for p in payments), points=order.points)
+    receipt = ordering_service.receipt_for(session=session, order=order)
     if format == "text":
-        return PlainTextResponse(as_text(receipt), media_type="text/plain; charset=utf-8")
+        return PlainTextResponse(as_text(receipt, locale=current_locale.get()), media_type="text/plain; charset=utf-8")
     return receipt
+
+
+@router.get("/orders/{order_id}/receipt.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def order_receipt_pdf(order: ValidOrder, session: SessionDep) -> Response:
+    """The receipt as an A4-width PDF (to download, print or attach)."""
+    receipt = ordering_service.receipt_for(session=session, order=order)
+    return Response(as_pdf(receipt, locale=current_locale.get()), media_type="application/pdf",
+                    headers={"content-disposition": f'inline; filename="receipt-{order.number}.pdf"'})
+
+
+@router.post("/orders/{order_id}/receipt/email", status_code=202, response_model=ReceiptEmailRead,
+             dependencies=[Depends(csrf_for_cookies)])
+def email_receipt(order: ValidOrder, body: ReceiptEmailIn, session: SessionDep) -> ReceiptEmailRead:
+    """E-mail the receipt (to the order's address, or the one given); it is sent after commit by a handler."""
+    to = ordering_service.request_receipt_email(session=session, order=order, to=body.email,
+                                                locale=current_locale.get())
+    return ReceiptEmailRead(to=to)

@@ -42,3 +42,13 @@ class OrderEdited(Event):
     number: str
     old_total_minor: int
     new_total_minor: int
+
+
+@dataclass(frozen=True)
+class ReceiptEmailRequested(Event):
+    """Someone asked for the receipt by e-mail (in ``locale``); a handler sends it."""
+
+    order_id: uuid.UUID
+    number: str
+    to: str
+    locale: str

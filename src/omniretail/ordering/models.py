@@ -78,3 +78,16 @@ class TimelineEntry(IdMixin, Base):
     status: Mapped[str | None] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OrderEdit(IdMixin, CreatedMixin, Base):
+    """One applied change to an order before fulfilment, kept once per idempotency key."""
+
+    __tablename__ = "ordering_edit"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ordering_order.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    old_total_minor: Mapped[int] = mapped_column(Integer)
+    new_total_minor: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -12,7 +12,7 @@ the decision and its reason are stored on the order.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -176,3 +176,61 @@ def _fewest_shipments(wanted: Sequence[Need], eligible: Sequence[Candidate],
     return SourcingDecision(tuple(assignments),
                             f"no single location has everything; {len(used)} shipments from {', '.join(used)}",
                             "fewest_shipments")
+
+
+# -- edits before fulfilment -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EditLine:
+    """A line as an edit sees it: what stays priced as it was sold, and new lines priced now."""
+
+    variant_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+    tax_rate_bp: int
+    location_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class EditPlan:
+    lines: tuple[EditLine, ...]
+    subtotal_minor: int
+    tax_minor: int
+    total_minor: int
+    delta_minor: int  # > 0: more to take from the shopper; < 0: to give back
+    line_taxes: tuple[int, ...] = ()
+
+    def line_total(self, line: EditLine) -> int:
+        return line.unit_price_minor * line.quantity
+
+
+def plan_edit(*, lines: Sequence[EditLine], quantities: Mapping[uuid.UUID, int], added: Sequence[EditLine],
+              shipping_minor: int, discount_minor: int, old_total_minor: int, tax_of: Callable[[int, int], int],
+              inclusive: bool = True, max_quantity: int = 999) -> EditPlan | str:
+    """The order after setting ``quantities`` (0 removes a line) and adding ``added`` lines; a string says why not.
+    Lines keep the price they were sold at; the order discount stays, at most the new subtotal. ``tax_of(amount,
+    rate_bp)`` is the tax in (prices with tax) or on (prices without) a line's amount."""
+    kept: list[EditLine] = []
+    for line in lines:
+        quantity = quantities.get(line.variant_id, line.quantity)
+        if quantity < 0 or quantity > max_quantity:
+            return f"{line.sku}: quantity must be 0 to {max_quantity}"
+        if quantity:
+            kept.append(EditLine(line.variant_id, line.sku, line.name, quantity, line.unit_price_minor,
+                                 line.tax_rate_bp, line.location_id))
+    known = {line.variant_id for line in lines}
+    for line in added:
+        if line.variant_id in known:
+            return f"{line.sku} is already on the order; change its quantity"
+        if not 1 <= line.quantity <= max_quantity:
+            return f"{line.sku}: quantity must be 1 to {max_quantity}"
+        kept.append(line)
+    if not kept:
+        return "an order keeps at least one line; cancel it instead"
+    net = [ln.unit_price_minor * ln.quantity for ln in kept]
+    taxes = [tax_of(n, ln.tax_rate_bp) for n, ln in zip(net, kept, strict=True)]
+    subtotal = sum(net) + (0 if inclusive else sum(taxes))
+    total = max(subtotal + shipping_minor - min(discount_minor, subtotal), 0)
+    return EditPlan(tuple(kept), subtotal, sum(taxes), total, total - old_total_minor, tuple(taxes))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -76,3 +76,55 @@ class RefundRead(Schema):
     amount_minor: int
     destination: str
     status: str = "completed"
+
+
+class InstallmentRead(Schema):
+    number: int
+    due_at: datetime
+    amount_minor: int
+    currency: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+class EditLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: Annotated[int, Field(ge=0, le=999)]
+
+
+class EditAddressIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str = Field(default="", max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    phone: str = Field(default="", max_length=30)
+
+
+class OrderEditIn(Schema):
+    """Lines by SKU: a line on the order gets the quantity (0 removes it); another SKU is added."""
+
+    lines: list[EditLineIn] = Field(default_factory=list, max_length=100)
+    address: EditAddressIn | None = None
+    card_number: str | None = Field(default=None, min_length=12, max_length=23,
+                                    description="pays the extra when the order costs more")
+
+
+class OrderEditRead(Schema):
+    order: OrderRead
+    old_total_minor: int
+    new_total_minor: int
+    charged_minor: int
+    refunds: list[RefundRead]
+    replayed: bool
+
+
+class ReceiptEmailIn(Schema):
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ReceiptEmailRead(Schema):
+    to: str

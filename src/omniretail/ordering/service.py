@@ -8,19 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from omniretail.identity.rules import Permission, Principal
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel import clock
+from omniretail.kernel.db import affected
+from omniretail.kernel.errors import FieldError
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.numbers import next_number
 from omniretail.kernel.outbox import record
 from omniretail.kernel.paging import Page, paginate
-from omniretail.ordering.events import OrderCancelled, OrderPlaced, OrderStatusChanged
-from omniretail.ordering.exceptions import OrderNotFound, TransitionNotAllowed
+from omniretail.ordering.events import OrderCancelled, OrderPlaced, OrderStatusChanged, ReceiptEmailRequested
+from omniretail.ordering.exceptions import InvalidOrderEdit, OrderNotFound, TransitionNotAllowed
 from omniretail.ordering.models import Order, OrderLine, TimelineEntry
+from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender
 from omniretail.ordering.rules import EDITABLE, OrderStatus, can_move, status_after_refund
 from omniretail.payments import service as payments_service
 
@@ -135,6 +138,19 @@ def get_order(*, session: Session, order_id: uuid.UUID) -> Order:
     return order
 
 
+def find_order(*, session: Session, ref: str) -> Order:
+    """An order by its number (``W-000123``) or id."""
+    order = session.scalar(select(Order).where(Order.number == ref.strip().upper()))
+    if order is None:
+        try:
+            order = session.get(Order, uuid.UUID(ref.strip()))
+        except ValueError:
+            order = None
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
 def order_by_key(*, session: Session, checkout_key: str) -> Order | None:
     return session.scalar(select(Order).where(Order.checkout_key == checkout_key))
 
@@ -184,6 +200,7 @@ def cancel(*, session: Session, order: Order, actor: str, reason: str) -> list[p
     if order.status not in EDITABLE and order.status != OrderStatus.READY_FOR_PICKUP:
         raise TransitionNotAllowed(f"An order that is {order.status} cannot be cancelled", status_now=order.status)
     inventory_service.release(session=session, ref=order.hold_ref)
+    payments_service.cancel_installments(session=session, order_id=order.id)
     left = sum(p.captured_minor - p.refunded_minor for p in payments)
     done: list[payments_service.RefundDone] = []
     if left > 0:
@@ -231,9 +248,131 @@ def sync_refunded(*, session: Session, order_id: uuid.UUID, actor: str) -> Order
     return order
 
 
+def reassign_customer(*, session: Session, from_customer_id: uuid.UUID, to_customer_id: uuid.UUID) -> int:
+    """Move every order of a merged customer to the surviving one; returns how many moved (idempotent)."""
+    return affected(session.execute(update(Order).where(Order.customer_id == from_customer_id)
+                                    .values(customer_id=to_customer_id, updated_at=clock.now())
+                                    .execution_options(synchronize_session=False)))
+
+
+ERASED_ADDRESS_FIELDS = ("name", "line1", "line2", "phone", "postal_code", "latitude", "longitude")
+
+
+def erase_customer(*, session: Session, customer_id: uuid.UUID) -> int:
+    """Blank the e-mail, phone and address on a forgotten customer's orders; amounts and lines stay (idempotent)."""
+    orders = list(session.scalars(select(Order).where(Order.customer_id == customer_id)))
+    for order in orders:
+        order.email, order.phone = None, None
+        delivery = dict(order.delivery or {})
+        if isinstance(delivery.get("address"), dict):
+            delivery["address"] = {k: v for k, v in delivery["address"].items() if k not in ERASED_ADDRESS_FIELDS}
+        order.delivery = delivery
+    session.flush()
+    return len(orders)
+
+
+def receipt_for(*, session: Session, order: Order) -> Receipt:
+    """What the receipt shows: lines, taxes by rate, tenders with change, points."""
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    store = (inventory_service.get_location(session=session, location_id=order.location_id).name
+             if order.location_id else order.channel_code)
+    taxes: dict[int, int] = {}
+    for line in order.lines:
+        taxes[line.tax_rate_bp] = taxes.get(line.tax_rate_bp, 0) + line.tax_minor
+    placed_by = next((e.actor for e in timeline(session=session, order_id=order.id)), "")
+    return Receipt(store=store, number=order.number, issued_at=order.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                   cashier=placed_by.removeprefix("staff:"), currency=order.currency,
+                   lines=tuple(ReceiptLine(ln.name, ln.sku, ln.quantity, ln.unit_price_minor, ln.line_total_minor)
+                               for ln in order.lines),
+                   taxes=tuple(sorted(taxes.items())), total_minor=order.total_minor,
+                   tenders=tuple(ReceiptTender(p.method, p.amount_minor, p.tendered_minor, p.change_minor,
+                                               p.details.get("last4")) for p in payments),
+                   change_minor=sum(p.change_minor for p in payments), points=order.points)
+
+
+def request_receipt_email(*, session: Session, order: Order, to: str | None, locale: str) -> str:
+    """Ask for the receipt to be e-mailed (sent after commit by a handler); returns the address it goes to."""
+    address = to or order.email
+    if not address:
+        raise InvalidOrderEdit("The order has no e-mail address; give one",
+                               errors=[FieldError(("body", "email"), "required: the order has none")])
+    record(session, ReceiptEmailRequested(order.id, order.number, address, locale))
+    note(session=session, order=order, kind="receipt_emailed", actor="ordering", detail={"to": address})
+    session.flush()
+    return address
+
+
 def lines_at(order: Order, location_id: uuid.UUID) -> Sequence[OrderLine]:
     return [ln for ln in order.lines if ln.location_id == location_id]
 
 
 __all__ = ["NewLine", "NewOrder", "Order", "OrderLine", "TimelineEntry", "cancel", "create_order", "get_order",
            "list_orders", "move", "note", "refund", "timeline"]
+
+
+def refund_tenders(*, session: Session, order: Order, parts: Sequence[tuple[uuid.UUID, int, bool]],
+                   idempotency_key: str, customer_id: uuid.UUID | None, actor: str,
+                   detail: dict[str, Any] | None = None) -> list[payments_service.RefundDone]:
+    """Record a refund whose split over the order's tenders the caller chose (the returns policy): each part is
+    (payment id, amount, to store credit); store credit goes to ``customer_id``. Card parts stay pending until
+    the gateway is called. The same key refunds once. (Appended by the returns context.)"""
+    payments = payments_service.payments_of(session=session, order_id=order.id)
+    earlier = payments_service.refunds_under(session=session, idempotency_key=idempotency_key,
+                                             payment_ids=[p.id for p in payments])
+    if earlier:
+        return earlier
+    by_id = {p.id: p for p in payments}
+    done: list[payments_service.RefundDone] = []
+    for payment_id, amount_minor, to_store_credit in parts:
+        done.extend(payments_service.refund(session=session, payments=[by_id[payment_id]], amount_minor=amount_minor,
+                                            idempotency_key=idempotency_key, to_store_credit=to_store_credit,
+                                            customer_id=customer_id, actor=actor))
+    order.refunded_minor = sum(p.refunded_minor for p in payments)
+    after = status_after_refund(order.status, order.paid_minor, order.refunded_minor)
+    note(session=session, order=order, kind="refund", actor=actor, status=after,
+         detail={"amount_minor": sum(a for _, a, _ in parts), **(detail or {})})
+    order.status = after
+    session.flush()
+    return done
+
+
+# --- appended by customers (360 view, RFM segments) ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CustomerOrderTotals:
+    """One customer's orders in one channel kind and currency; ``spend_minor`` is totals less refunds and
+    ``last_order_at`` the newest order's time (aware UTC datetime). Cancelled orders are left out."""
+
+    customer_id: uuid.UUID
+    channel_kind: str
+    currency: str
+    orders: int
+    spend_minor: int
+    last_order_at: Any
+
+
+def order_totals_by_customer(*, session: Session, customer_ids: Sequence[uuid.UUID] | None = None
+                             ) -> list[CustomerOrderTotals]:
+    """Order count, net spend and last order time per customer, channel kind and currency (for the given
+    customers, or for everyone who ever ordered), in one grouped query."""
+    from sqlalchemy import func
+
+    stmt = (select(Order.customer_id, Order.channel_kind, Order.currency, func.count(Order.id),
+                   func.coalesce(func.sum(Order.total_minor - Order.refunded_minor), 0), func.max(Order.created_at))
+            .where(Order.customer_id.is_not(None), Order.status != OrderStatus.CANCELLED.value)
+            .group_by(Order.customer_id, Order.channel_kind, Order.currency))
+    if customer_ids is not None:
+        stmt = stmt.where(Order.customer_id.in_(list(customer_ids)))
+    return [CustomerOrderTotals(customer_id, kind, currency, int(count), int(spend), clock.as_utc(last))
+            for customer_id, kind, currency, count, spend, last in session.execute(stmt) if customer_id is not None]
+
+
+def orders_of_customers(*, session: Session, customer_ids: Sequence[uuid.UUID], limit: int | None = 50
+                        ) -> list[Order]:
+    """The newest orders of any of these customers (a profile and the profiles merged into it), newest first."""
+    if not customer_ids:
+        return []
+    stmt = select(Order).where(Order.customer_id.in_(list(customer_ids))).order_by(Order.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))

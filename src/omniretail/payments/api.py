@@ -4,20 +4,23 @@ cash drawer routes."""
 from __future__ import annotations
 
 import uuid
+from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from omniretail.cart.dependencies import csrf_for_cookies, resolve_caller
 from omniretail.identity.dependencies import Allowed, CurrentStaff
 from omniretail.identity.rules import Permission, Principal
-from omniretail.kernel.deps import DatabaseDep, SessionDep
+from omniretail.kernel.deps import DatabaseDep, SessionDep, SettingsDep
 from omniretail.kernel.errors import NotAuthenticated, PermissionDenied
+from omniretail.kernel.i18n import current_locale, gettext
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
 from omniretail.ordering.schemas import RefundRead
-from omniretail.payments import refunds
+from omniretail.payments import qr, refunds
 from omniretail.payments import service as payments_service
 from omniretail.payments.exceptions import PaymentNotFound
 from omniretail.payments.gateways import gateways
@@ -86,3 +89,49 @@ async def gateway_webhook(gateway: str, request: Request, db: DatabaseDep,
 
     fresh = await run_in_threadpool(store)
     return WebhookAck(received=True, duplicate=not fresh)
+
+
+# -- QR payments: the pages the shopper's phone opens ----------------------------------------------------------
+
+_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+<body style="font-family:sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem">{body}</body></html>"""
+
+
+def _page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(_PAGE.format(lang=current_locale.get(), title=escape(title), body=body))
+
+
+@router.get("/payments/qr/{token}", response_class=HTMLResponse, name="qr_payment_page")
+def qr_payment_page(token: str, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """The page a phone opens from the QR code: what is paid, to whom, and a button to confirm."""
+    row = qr.get_request(session=session, request_id=qr.read_token(secret=settings.effective_secret_key(),
+                                                                  token=token[:100]))
+    amount = Money(row.amount_minor, row.currency).format(current_locale.get())
+    title = gettext("Pay {amount} to {merchant}").format(amount=amount, merchant=row.merchant)
+    if row.status == qr.CONFIRMED:
+        return _page(title, f"<h1>{escape(title)}</h1><p>{escape(gettext('Paid. You can close this page.'))}</p>")
+    return _page(title, f"<h1>{escape(title)}</h1><p>{escape(gettext('Reference'))}: {escape(row.reference)}</p>"
+                        f'<form method="post" action="{escape(token)}/confirm">'
+                        f'<button type="submit">{escape(gettext("Confirm payment"))}</button></form>')
+
+
+@router.get("/payments/qr/{token}/code.svg", name="qr_payment_code")
+def qr_payment_code(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The QR code (SVG) of the payment page, for the checkout screen to show."""
+    qr.get_request(session=session, request_id=qr.read_token(secret=settings.effective_secret_key(),
+                                                            token=token[:100]))
+    url = str(request.url_for("qr_payment_page", token=token))
+    return Response(qr.svg(url), media_type="image/svg+xml")
+
+
+@router.post("/payments/qr/{token}/confirm", response_model=None)
+def qr_payment_confirm(token: str, request: Request, session: SessionDep, settings: SettingsDep
+                       ) -> HTMLResponse | dict[str, str]:
+    """Confirm the payment from the phone; the checkout then completes when it is placed again with its key."""
+    row = qr.confirm(session=session, request_id=qr.read_token(secret=settings.effective_secret_key(),
+                                                               token=token[:100]))
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return _page(gettext("Paid. You can close this page."),
+                     f"<p>{escape(gettext('Paid. You can close this page.'))}</p>")
+    return {"status": row.status, "reference": row.reference}

@@ -34,6 +34,8 @@ class InstallmentFailed(Event):
     amount_minor: int
     currency: str
     reason: str
+    attempt: int = 1
+    final: bool = False
 
 
 @dataclass(frozen=True)

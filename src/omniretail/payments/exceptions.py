@@ -4,6 +4,7 @@ reached is operational."""
 from __future__ import annotations
 
 from omniretail.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from omniretail.kernel.i18n import N_
 
 
 class PaymentDeclined(DomainError):
@@ -80,3 +81,17 @@ class BadWebhookSignature(DomainError):
     type = "payments/bad-signature"
     title = "The webhook signature does not match"
     status = 400
+
+
+class QrRequestNotFound(NotFound):
+    """The QR payment link is unknown or its signature does not match (anticipated)."""
+
+    type = "payments/qr-not-found"
+    title = N_("No such payment request")
+
+
+class QrRequestExpired(Conflict):
+    """The QR payment request was not confirmed before the held stock was given back (anticipated)."""
+
+    type = "payments/qr-expired"
+    title = N_("This payment request has expired")

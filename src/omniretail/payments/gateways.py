@@ -3,7 +3,9 @@
 ``TestCardGateway`` behaves like a real card processor kept in memory: idempotent by key, refunds capped at
 what was captured, webhooks signed with HMAC-SHA256. Test numbers: 4242 4242 4242 4242 approves,
 4000 0000 0000 0002 declines, 4000 0000 0000 9995 declines for insufficient funds, 4000 0025 0000 3155 needs
-customer action (3-D Secure). Any other Luhn-valid number approves.
+customer action (3-D Secure), 4000 0000 0000 0341 approves at checkout but declines every later capture (a
+pay-later installment). Any other Luhn-valid number approves. The gateway lives in memory: charges made by an earlier
+process are unknown to it, and it accepts captures and refunds of those (demo data) as a sandbox would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from omniretail.payments.ports import APPROVED, DECLINED, NEEDS_ACTION, GatewayR
 from omniretail.payments.rules import (
     TEST_CARD_DECLINE,
     TEST_CARD_INSUFFICIENT_FUNDS,
+    TEST_CARD_LATER_DECLINE,
     TEST_CARD_NEEDS_ACTION,
     Method,
     luhn_ok,
@@ -35,6 +38,7 @@ class Charge:
     captured_minor: int
     refunded_minor: int = 0
     voided: bool = False
+    fails_later: bool = False
 
 
 class TestCardGateway:
@@ -47,6 +51,7 @@ class TestCardGateway:
         self._by_key: dict[str, tuple[GatewayResult, Charge | None]] = {}
         self._by_ref: dict[str, Charge] = {}
         self._refunds: dict[str, GatewayResult] = {}
+        self._captures: dict[str, GatewayResult] = {}
         self.calls = 0
         self.webhook_secret = webhook_secret.encode()
 
@@ -67,7 +72,8 @@ class TestCardGateway:
                                        next_action="/test-gateway/3ds", card_last4=number[-4:])
             else:
                 reference = f"tc_{new_id().hex[:20]}"
-                charge = Charge(reference, amount, amount.amount_minor if capture else 0)
+                charge = Charge(reference, amount, amount.amount_minor if capture else 0,
+                                fails_later=number == TEST_CARD_LATER_DECLINE)
                 self._by_ref[reference] = charge
                 result = GatewayResult(APPROVED, reference, captured=capture, card_last4=number[-4:])
             self._by_key[idempotency_key] = (result, charge)
@@ -75,9 +81,20 @@ class TestCardGateway:
 
     def capture(self, *, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
         with self._lock:
-            charge = self._by_ref[reference]
-            charge.captured_minor = min(charge.amount.amount_minor, charge.captured_minor + amount.amount_minor)
-            return GatewayResult(APPROVED, reference, captured=True)
+            self.calls += 1
+            if idempotency_key in self._captures:
+                return self._captures[idempotency_key]
+            charge = self._by_ref.get(reference)
+            if charge is not None and (charge.voided or (charge.fails_later and charge.captured_minor > 0)):
+                result = GatewayResult(DECLINED, None, message="insufficient funds")
+            elif charge is not None and charge.captured_minor + amount.amount_minor > charge.amount.amount_minor:
+                result = GatewayResult(DECLINED, None, message="more than was authorized")
+            else:
+                if charge is not None:
+                    charge.captured_minor += amount.amount_minor
+                result = GatewayResult(APPROVED, f"cp_{new_id().hex[:20]}", captured=True)
+            self._captures[idempotency_key] = result
+            return result
 
     def void(self, *, idempotency_key: str) -> bool:
         with self._lock:
@@ -91,10 +108,11 @@ class TestCardGateway:
         with self._lock:
             if idempotency_key in self._refunds:
                 return self._refunds[idempotency_key]
-            charge = self._by_ref[reference]
-            if charge.refunded_minor + amount.amount_minor > charge.captured_minor:
+            charge = self._by_ref.get(reference)
+            if charge is not None and charge.refunded_minor + amount.amount_minor > charge.captured_minor:
                 raise RefundRefused("The gateway refuses to refund more than it captured")
-            charge.refunded_minor += amount.amount_minor
+            if charge is not None:
+                charge.refunded_minor += amount.amount_minor
             result = GatewayResult(APPROVED, f"re_{new_id().hex[:20]}", captured=True)
             self._refunds[idempotency_key] = result
             return result

@@ -10,7 +10,7 @@ from omniretail.kernel.db import Database
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.outbox import Handler, HandlerContext
-from omniretail.payments import refunds
+from omniretail.payments import installments, refunds
 from omniretail.payments import service as payments_service
 from omniretail.payments.gateways import gateways
 from omniretail.payments.rules import Method
@@ -32,5 +32,11 @@ def repair_refunds(db: Database, adapters: Any) -> object:
     return refunds.repair(db=db)
 
 
+def capture_installments(db: Database, adapters: Any) -> object:
+    """Capture the pay-later installments that fell due (the gateway is called between short transactions)."""
+    return installments.run(db=db)
+
+
 HANDLERS: dict[type[Event], list[Handler]] = {CheckoutFailed: [reverse_abandoned_tenders]}
-JOBS: list[Job] = [Job("payments.refunds", timedelta(minutes=1), repair_refunds, owns_transactions=True)]
+JOBS: list[Job] = [Job("payments.refunds", timedelta(minutes=1), repair_refunds, owns_transactions=True),
+                   Job("payments.installments", timedelta(minutes=15), capture_installments, owns_transactions=True)]

@@ -96,6 +96,8 @@ class Installment(IdMixin, Base):
     card_token: Mapped[str] = mapped_column(String(120))
     gateway_ref: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class CashSession(IdMixin, Base):
@@ -139,3 +141,21 @@ class WebhookEvent(IdMixin, CreatedMixin, Base):
     event_id: Mapped[str] = mapped_column(String(120))
     type: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]]
+
+
+class QrPaymentRequest(IdMixin, CreatedMixin, Base):
+    """A payment request shown as a QR code: the shopper's phone opens it and confirms; placement then completes.
+
+    ``idempotency_key`` is the placement tender's key, so a retried checkout finds the same request.
+    """
+
+    __tablename__ = "payments_qr_request"
+
+    idempotency_key: Mapped[str] = mapped_column(String(220), unique=True)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    merchant: Mapped[str] = mapped_column(String(70))
+    reference: Mapped[str] = mapped_column(String(35))
+    status: Mapped[str] = mapped_column(String(12))
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]

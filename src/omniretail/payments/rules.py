@@ -38,6 +38,8 @@ TEST_CARD_APPROVE = "4242424242424242"
 TEST_CARD_DECLINE = "4000000000000002"
 TEST_CARD_NEEDS_ACTION = "4000002500003155"
 TEST_CARD_INSUFFICIENT_FUNDS = "4000000000009995"
+# Approves at checkout, then every later charge (a pay-later installment) is declined for insufficient funds.
+TEST_CARD_LATER_DECLINE = "4000000000000341"
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,24 @@ def installment_schedule(total: Money, *, count: int, first_due: datetime,
     return [(first_due + every * i, part) for i, part in enumerate(total.allocate([1] * count))]
 
 
+@dataclass(frozen=True)
+class InstallmentPolicy:
+    """How pay later runs: the gap between installments, and how a declined installment is retried (``retry_after``
+    later, at most ``max_attempts`` times, then it stays ``failed`` for a person to chase)."""
+
+    every: timedelta = timedelta(days=14)
+    retry_after: timedelta = timedelta(days=1)
+    max_attempts: int = 3
+
+
+def after_failure(*, attempts: int, now: datetime, policy: InstallmentPolicy) -> datetime | None:
+    """When a declined installment is tried again, or None when it has used its attempts."""
+    return now + policy.retry_after if attempts < policy.max_attempts else None
+
+
 def luhn_ok(number: str) -> bool:
     """The card number's check digit is right."""
-    digits = [int(c) for c in number if c.isdigit()]
+    digits = [int(c) for c in number if c in "0123456789"]  # str.isdigit() also says yes to "³"
     if len(digits) < 12 or len(digits) != len(number):
         return False
     total = 0

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -29,10 +29,27 @@ from omniretail.payments.exceptions import (
     PaymentNotFound,
     RefundRefused,
 )
-from omniretail.payments.models import CashMovement, LedgerAccount, LedgerEntry, Payment, Refund, WebhookEvent
-from omniretail.payments.rules import Method, PaymentStatus, RefundPart, Tender, plan_refund
+from omniretail.payments.models import (
+    CashMovement,
+    Installment,
+    LedgerAccount,
+    LedgerEntry,
+    Payment,
+    Refund,
+    WebhookEvent,
+)
+from omniretail.payments.rules import (
+    Method,
+    PaymentStatus,
+    RefundPart,
+    Tender,
+    installment_schedule,
+    plan_refund,
+)
 
 GIFT_CARD, STORE_CREDIT = "gift_card", "store_credit"
+INSTALLMENT_SCHEDULED, INSTALLMENT_CAPTURING = "scheduled", "capturing"
+INSTALLMENT_CAPTURED, INSTALLMENT_FAILED, INSTALLMENT_CANCELLED = "captured", "failed", "cancelled"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -142,18 +159,27 @@ class Taken:
     change_minor: int = 0
     account_id: uuid.UUID | None = None
     details: dict[str, Any] | None = None
+    captured_minor: int | None = None  # pay later: what was captured now (the first installment)
 
     def as_dict(self) -> dict[str, Any]:
         return {"sequence": self.sequence, "method": self.method, "amount_minor": self.amount_minor,
                 "idempotency_key": self.idempotency_key, "gateway": self.gateway, "reference": self.reference,
                 "captured": self.captured, "tendered_minor": self.tendered_minor, "change_minor": self.change_minor,
-                "account_id": str(self.account_id) if self.account_id else None, "details": self.details or {}}
+                "account_id": str(self.account_id) if self.account_id else None, "details": self.details or {},
+                "captured_minor": self.captured_minor}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Taken:
         return cls(int(d["sequence"]), d["method"], int(d["amount_minor"]), d["idempotency_key"], d["gateway"],
                    d["reference"], bool(d["captured"]), int(d["tendered_minor"]), int(d["change_minor"]),
-                   uuid.UUID(d["account_id"]) if d.get("account_id") else None, dict(d.get("details") or {}))
+                   uuid.UUID(d["account_id"]) if d.get("account_id") else None, dict(d.get("details") or {}),
+                   int(d["captured_minor"]) if d.get("captured_minor") is not None else None)
+
+    @property
+    def captured_now(self) -> int:
+        if self.captured_minor is not None:
+            return self.captured_minor
+        return self.amount_minor if self.captured else 0
 
 
 def record_payments(*, session: Session, order_id: uuid.UUID, currency: str, taken: Sequence[Taken],
@@ -161,11 +187,10 @@ def record_payments(*, session: Session, order_id: uuid.UUID, currency: str, tak
     """Write the payment rows of a new order, and the cash it put in the drawer."""
     rows = []
     for t in taken:
-        row = Payment(order_id=order_id, sequence=t.sequence, method=t.method, gateway=t.gateway,
+        row = Payment(id=new_id(), order_id=order_id, sequence=t.sequence, method=t.method, gateway=t.gateway,
                       gateway_ref=t.reference,
-                      status=PaymentStatus.CAPTURED if t.captured else PaymentStatus.AUTHORIZED,
-                      currency=currency, amount_minor=t.amount_minor,
-                      captured_minor=t.amount_minor if t.captured else 0,
+                      status=PaymentStatus.CAPTURED if t.captured_now >= t.amount_minor else PaymentStatus.AUTHORIZED,
+                      currency=currency, amount_minor=t.amount_minor, captured_minor=t.captured_now,
                       refunded_minor=0, tendered_minor=t.tendered_minor, change_minor=t.change_minor,
                       idempotency_key=t.idempotency_key, account_id=t.account_id, location_id=location_id,
                       cash_session_id=cash_session_id if t.method == Method.CASH else None, details=t.details or {})
@@ -178,7 +203,24 @@ def record_payments(*, session: Session, order_id: uuid.UUID, currency: str, tak
                 session.add(CashMovement(session_id=cash_session_id, kind="change", amount_minor=-t.change_minor,
                                          ref=t.idempotency_key, actor=actor))
     session.flush()
+    for row, t in zip(rows, taken, strict=True):
+        if t.method == Method.PAY_LATER:
+            _schedule(session, row, t)
     return rows
+
+
+def _schedule(session: Session, payment: Payment, taken: Taken) -> None:
+    details = taken.details or {}
+    count, every = int(details.get("installments", 4)), timedelta(days=int(details.get("every_days", 14)))
+    now = clock.now()
+    plan = installment_schedule(Money(taken.amount_minor, payment.currency), count=count, first_due=now, every=every)
+    for number, (due, part) in enumerate(plan, start=1):
+        first = number == 1
+        session.add(Installment(payment_id=payment.id, order_id=payment.order_id, number=number, due_at=due,
+                                amount_minor=part.amount_minor, currency=payment.currency,
+                                status=INSTALLMENT_CAPTURED if first else INSTALLMENT_SCHEDULED,
+                                card_token=taken.reference or "", gateway_ref=details.get("first_capture_ref")
+                                if first else None, attempts=0, next_attempt_at=None if first else due))
 
 
 def payments_of(*, session: Session, order_id: uuid.UUID) -> list[Payment]:
@@ -366,3 +408,52 @@ def receive_webhook(*, session: Session, gateway: str, event: dict[str, Any]) ->
             settle_refund(session=session, refund_id=rid, gateway_ref=data.get("reference"),
                           error=None if kind == "refund.succeeded" else str(data.get("reason") or "refused"))
     return True
+
+
+# -- pay later -------------------------------------------------------------------------------------------------
+
+def installments_of(*, session: Session, order_id: uuid.UUID) -> list[Installment]:
+    """An order's pay-later installments, in their order."""
+    return list(session.scalars(select(Installment).where(Installment.order_id == order_id)
+                                .order_by(Installment.payment_id, Installment.number)))
+
+
+def cancel_installments(*, session: Session, order_id: uuid.UUID) -> int:
+    """Stop every installment not yet captured (the order was cancelled); returns the amount no longer due."""
+    rows = [i for i in installments_of(session=session, order_id=order_id)
+            if i.status in (INSTALLMENT_SCHEDULED, INSTALLMENT_FAILED)]
+    for row in rows:
+        row.status, row.next_attempt_at = INSTALLMENT_CANCELLED, None
+        _shrink_payment(session, row.payment_id, row.amount_minor)
+    session.flush()
+    return sum(r.amount_minor for r in rows)
+
+
+def shrink_installments(*, session: Session, order_id: uuid.UUID, amount_minor: int) -> int:
+    """Take up to ``amount_minor`` off the installments still to come, the last ones first (an order got cheaper);
+    returns how much was taken off, the rest being for a refund of what was captured."""
+    left = amount_minor
+    for row in reversed(installments_of(session=session, order_id=order_id)):
+        if left <= 0 or row.status not in (INSTALLMENT_SCHEDULED, INSTALLMENT_FAILED):
+            continue
+        take = min(left, row.amount_minor)
+        row.amount_minor -= take
+        if row.amount_minor == 0:
+            row.status, row.next_attempt_at = INSTALLMENT_CANCELLED, None
+        _shrink_payment(session, row.payment_id, take)
+        left -= take
+    session.flush()
+    return amount_minor - left
+
+
+def _shrink_payment(session: Session, payment_id: uuid.UUID, amount_minor: int) -> None:
+    session.execute(update(Payment).where(Payment.id == payment_id)
+                    .values(amount_minor=Payment.amount_minor - amount_minor)
+                    .execution_options(synchronize_session="fetch"))
+
+
+def backdate_payments(*, session: Session, when: dict[uuid.UUID, datetime]) -> None:
+    """Move demo orders' payments to when their orders were placed (demo data only)."""
+    for order_id, at in when.items():
+        session.execute(update(Payment).where(Payment.order_id == order_id).values(created_at=at)
+                        .execution_options(synchronize_session=False))

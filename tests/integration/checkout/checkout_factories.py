@@ -36,7 +36,7 @@ def retailer(session: Session, *, stock: int = 10) -> Retailer:
     riga = _location(session, "RIGA-CENTRS", "store", 56.9496, 24.1052, offers_pickup=True, sells_in_person=True)
     warehouse = _location(session, "RIGA-DC", "warehouse", 56.90, 24.20, ships_parcels=True)
     channels = {}
-    for code, kind, pay, ship in (("web-eu", "web", ["card", "gift_card", "store_credit"],
+    for code, kind, pay, ship in (("web-eu", "web", ["card", "gift_card", "store_credit", "pay_later", "qr"],
                                    ["courier", "post", "click_and_collect", "same_day"]),
                                   ("pos-riga", "store", ["card", "cash", "gift_card"], ["carry_out"]),
                                   ("marketplace-x", "marketplace", ["marketplace"], ["platform_courier"])):
@@ -70,3 +70,24 @@ def retailer(session: Session, *, stock: int = 10) -> Retailer:
 
 ADDRESS = {"name": "Anna Bērziņa", "line1": "Brīvības iela 1", "city": "Riga", "postal_code": "LV-1010",
            "country": "LV", "phone": "20 000 000"}
+
+
+def place_web_order(db, shop: Retailer, *, variant_id: uuid.UUID | None = None, quantity: int = 1,
+                    customer_id: uuid.UUID | None = None, email: str = "anna@shop.example.com",
+                    tenders=None, key: str | None = None):
+    """A card-paid web order for delivery, placed through the real three steps."""
+    from omniretail.cart import service as cart_service
+    from omniretail.checkout import placement
+    from omniretail.checkout import service as checkout_service
+    from omniretail.checkout.rules import Address
+    from omniretail.payments.rules import TEST_CARD_APPROVE, TenderRequest
+
+    with db.transaction() as s:
+        cart, _ = cart_service.create_cart(session=s, channel_id=shop.web, customer_id=customer_id)
+        cart_service.add_line(session=s, cart=cart, variant_id=variant_id or shop.serum, quantity=quantity)
+        checkout_service.choose_delivery(session=s, cart=cart, method="courier", address=Address(**ADDRESS),
+                                         email=email)
+        cart_id = cart.id
+    return placement.place_order(db=db, cart_id=cart_id, idempotency_key=key or f"test-{cart_id}",
+                                 tenders=tenders or [TenderRequest("card", card_number=TEST_CARD_APPROVE)],
+                                 actor="test", customer_id=customer_id)
