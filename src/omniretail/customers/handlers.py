@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from omniretail.customers import segments, service
+from omniretail.identity import service as identity_service
+from omniretail.identity.events import CustomerSignedUp
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
-from omniretail.kernel.outbox import Handler
+from omniretail.kernel.outbox import Handler, HandlerContext
 
-HANDLERS: dict[type[Event], list[Handler]] = {}
-JOBS: list[Job] = []
+
+def open_profile_on_sign_up(ctx: HandlerContext, event: CustomerSignedUp) -> None:
+    """A new shopper account gets its profile (same id) with its e-mail, name, language and a loyalty card."""
+    contact = identity_service.customer_contact(session=ctx.session, customer_id=event.account_id)
+    name = contact[1] if contact is not None else None
+    service.profile_for_account(session=ctx.session, account_id=event.account_id, email=event.email,
+                                name=name or "", language=event.locale)
+
+
+def recompute_segments(session: Session, adapters: Any) -> None:
+    """Re-evaluate every segment's rule over the whole customer base."""
+    segments.recompute(session=session)
+
+
+HANDLERS: dict[type[Event], list[Handler]] = {CustomerSignedUp: [open_profile_on_sign_up]}
+JOBS: list[Job] = [Job("customers.recompute_segments", timedelta(hours=1), recompute_segments)]
