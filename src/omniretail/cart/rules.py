@@ -55,21 +55,35 @@ def check_line(*, quantity: int, exists: bool, active: bool, published: bool, pr
 
 @dataclass(frozen=True)
 class Adjustment:
-    """A discount a promotion grants (negative amount) and the label the shopper sees."""
+    """A discount a promotion or a points redemption grants (negative amount), the label and the reason the shopper
+    sees, and how it is spread over the lines (``per_line``: variant id and minor units off, adding up to
+    ``-amount``). A ``shipping`` adjustment takes its amount off the shipping instead of the lines."""
 
     label: str
     amount: Money
     source: str = ""
+    reason: str = ""
+    per_line: tuple[tuple[uuid.UUID, int], ...] = ()
+    shipping: bool = False
+    points: int = 0
 
 
 @dataclass(frozen=True)
 class Offers:
+    """What promotions and loyalty add to a cart: adjustments, the points the order will earn, and the reasons
+    offers did not apply (``notes``: label, reason)."""
+
     adjustments: tuple[Adjustment, ...] = field(default_factory=tuple)
     points: int = 0
+    notes: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def none(cls) -> Offers:
         return cls()
+
+    @property
+    def points_spent(self) -> int:
+        return sum(a.points for a in self.adjustments)
 
 
 @dataclass(frozen=True)
@@ -106,13 +120,18 @@ class Totals:
 
 def totals(lines: Sequence[PricedLine], *, currency: str, shipping: Money | None = None,
            offers: Offers | None = None, weight_grams: int = 0) -> Totals:
-    """What the cart costs: gross lines plus shipping, less adjustments (never below zero)."""
+    """What the cart costs: gross lines plus shipping, less adjustments (never below zero). Shipping adjustments
+    come off the shipping (which then shows what is charged); the others are the order discount, at most the
+    subtotal."""
     zero = Money.zero(currency)
     offers = offers or Offers.none()
     subtotal = sum((line.gross for line in lines), zero)
     tax = sum((line.tax for line in lines), zero)
     shipping = shipping or zero
-    discount = -sum((a.amount for a in offers.adjustments), zero)
+    shipping_off = -sum((a.amount for a in offers.adjustments if a.shipping), zero)
+    shipping = max(zero, shipping - shipping_off, key=lambda m: m.amount_minor)
+    discount = -sum((a.amount for a in offers.adjustments if not a.shipping), zero)
+    discount = min(max(discount, zero, key=lambda m: m.amount_minor), subtotal, key=lambda m: m.amount_minor)
     total = subtotal + shipping - discount
     if total.amount_minor < 0:
         total = zero

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from omniretail.kernel.money import Money
 
@@ -157,8 +158,9 @@ class Evaluation:
                    Money.zero(self.subtotal.currency))
 
 
-def why_not(promotion: Promotion, cart: Cart) -> str | None:
-    """The reason ``promotion`` cannot apply to ``cart``, or None when its conditions hold."""
+def why_not(promotion: Promotion, cart: Cart, eligible: Sequence[Line] | None = None) -> str | None:
+    """The reason ``promotion`` cannot apply to ``cart``, or None when its conditions hold (``eligible``: the lines
+    its scope matches, when the caller has them already)."""
     c = promotion.conditions
     if c.channels and cart.channel not in c.channels:
         return f"not offered in the {cart.channel} channel"
@@ -183,17 +185,88 @@ def why_not(promotion: Promotion, cart: Cart) -> str | None:
             return "needs its coupon code"
         if c.per_customer_limit is not None and cart.coupon_uses.get(c.coupon_code, 0) >= c.per_customer_limit:
             return "coupon already used the allowed number of times"
-    eligible = [line for line in cart.lines if promotion.scope.matches(line)]
+    if eligible is None:
+        eligible = _matched(promotion.scope, cart.lines)
     if not eligible and promotion.kind not in (BenefitKind.FREE_SHIPPING, BenefitKind.GIFT):
         return "no item in the cart qualifies"
     quantity = sum(line.quantity for line in eligible)
     if quantity < c.min_quantity:
         return f"buy {c.min_quantity - quantity} more qualifying item(s)"
-    spend = sum(line.total.amount_minor for line in eligible)
+    spend = sum(line.unit_price.amount_minor * line.quantity for line in eligible)
     if spend < c.min_spend_minor:
         missing = Money(c.min_spend_minor - spend, cart.currency)
         return f"spend {missing} more on qualifying items"
     return None
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Line positions by product, variant, brand and category, built once per evaluation so a scope is matched
+    with a few dictionary look-ups instead of a test per line."""
+
+    lines: tuple[Line, ...]
+    by: dict[str, dict[object, set[int]]]
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> _Index:
+        by: dict[str, dict[object, set[int]]] = {"product": {}, "variant": {}, "brand": {}, "category": {}}
+        for i, line in enumerate(lines):
+            by["product"].setdefault(line.product_id, set()).add(i)
+            by["variant"].setdefault(line.variant_id, set()).add(i)
+            by["brand"].setdefault(line.brand, set()).add(i)
+            for category in line.category_ids:
+                by["category"].setdefault(category, set()).add(i)
+        return cls(tuple(lines), by)
+
+    def where(self, kind: str, keys: frozenset[Any]) -> set[int]:
+        found: set[int] = set()
+        if keys:
+            table = self.by[kind]
+            for key in keys:
+                hit = table.get(key)
+                if hit:
+                    found |= hit
+        return found
+
+
+def _matched(scope: Scope, lines: Sequence[Line], index: _Index | None = None) -> tuple[Line, ...]:
+    """The lines a scope matches (as ``Scope.matches`` says, in cart order)."""
+    if not (scope.product_ids or scope.variant_ids or scope.category_ids or scope.brands or scope.exclude_product_ids
+            or scope.exclude_category_ids or scope.exclude_brands):
+        return tuple(lines)
+    if index is None:
+        return tuple(line for line in lines if scope.matches(line))
+    if scope.product_ids or scope.variant_ids or scope.category_ids or scope.brands:
+        chosen = (index.where("product", scope.product_ids) | index.where("variant", scope.variant_ids)
+                  | index.where("category", scope.category_ids) | index.where("brand", scope.brands))
+    else:
+        chosen = set(range(len(index.lines)))
+    chosen -= (index.where("product", scope.exclude_product_ids) | index.where("brand", scope.exclude_brands)
+               | index.where("category", scope.exclude_category_ids))
+    return tuple(index.lines[i] for i in sorted(chosen))
+
+
+def _percent_of(amount: int, percent: Decimal) -> int:
+    """``amount`` times ``percent`` percent, rounded half-even (``Money.percent`` in integers when it can be)."""
+    hundredths = percent * 100
+    if hundredths != hundredths.to_integral_value():
+        return Money(amount, "XXX").percent(percent).amount_minor
+    quotient, remainder = divmod(amount * int(hundredths), 10000)
+    if remainder * 2 > 10000 or (remainder * 2 == 10000 and quotient % 2):
+        quotient += 1
+    return quotient
+
+
+def _allocate(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split a non-negative ``amount`` by ``weights`` to the unit (``Money.allocate`` in integers)."""
+    total = sum(weights)
+    if total == 0:
+        weights, total = [1] * len(weights), len(weights)
+    shares = [amount * w // total for w in weights]
+    remainders = [amount * w % total for w in weights]
+    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:amount - sum(shares)]:
+        shares[index] += 1
+    return shares
 
 
 def _units(lines: Iterable[Line], remaining: dict[str, int]) -> list[tuple[int, str]]:
@@ -206,19 +279,25 @@ def _units(lines: Iterable[Line], remaining: dict[str, int]) -> list[tuple[int, 
     return sorted(units)
 
 
-def _benefit(promotion: Promotion, cart: Cart, remaining: dict[str, int]) -> dict[str, int]:
+def _benefit(promotion: Promotion, matched: Sequence[Line], remaining: dict[str, int]) -> dict[str, int]:
     """Minor units off per line, never more than what is left of a line."""
-    eligible = [line for line in cart.lines if promotion.scope.matches(line) and remaining[line.line_id] > 0]
+    eligible = [line for line in matched if remaining[line.line_id] > 0]
     off: dict[str, int] = {}
     kind = promotion.kind
     if kind is BenefitKind.PERCENT_OFF:
-        for line in eligible:
-            off[line.line_id] = Money(remaining[line.line_id], cart.currency).percent(promotion.percent).amount_minor
+        hundredths = promotion.percent * 100
+        if hundredths == hundredths.to_integral_value():
+            rate = int(hundredths)
+            for line in eligible:
+                quotient, remainder = divmod(remaining[line.line_id] * rate, 10000)
+                off[line.line_id] = quotient + (remainder * 2 > 10000 or (remainder * 2 == 10000 and quotient % 2))
+        else:
+            for line in eligible:
+                off[line.line_id] = _percent_of(remaining[line.line_id], promotion.percent)
     elif kind is BenefitKind.AMOUNT_OFF and eligible:
         pool = sum(remaining[line.line_id] for line in eligible)
-        amount = min(promotion.amount_minor, pool)
-        shares = Money(amount, cart.currency).allocate([remaining[line.line_id] for line in eligible])
-        off = {line.line_id: share.amount_minor for line, share in zip(eligible, shares, strict=True)}
+        shares = _allocate(min(promotion.amount_minor, pool), [remaining[line.line_id] for line in eligible])
+        off = {line.line_id: share for line, share in zip(eligible, shares, strict=True)}
     elif kind is BenefitKind.FIXED_PRICE:
         for line in eligible:
             off[line.line_id] = max(0, remaining[line.line_id] - promotion.amount_minor * line.quantity)
@@ -226,21 +305,20 @@ def _benefit(promotion: Promotion, cart: Cart, remaining: dict[str, int]) -> dic
         units = _units(eligible, remaining)
         free = len(units) // (promotion.buy + promotion.get) * promotion.get
         for price, line_id in units[:free]:
-            cut = Money(price, cart.currency).percent(promotion.percent or Decimal(100)).amount_minor
-            off[line_id] = off.get(line_id, 0) + cut
+            off[line_id] = off.get(line_id, 0) + _percent_of(price, promotion.percent or Decimal(100))
     elif kind is BenefitKind.BUNDLE_PRICE and promotion.buy > 0:
         units = list(reversed(_units(eligible, remaining)))  # the dearest units make the bundles
         for start in range(0, len(units) // promotion.buy * promotion.buy, promotion.buy):
             bundle = units[start:start + promotion.buy]
             saving = max(0, sum(price for price, _ in bundle) - promotion.amount_minor)
-            shares = Money(saving, cart.currency).allocate([price for price, _ in bundle])
-            for (_, line_id), share in zip(bundle, shares, strict=True):
-                off[line_id] = off.get(line_id, 0) + share.amount_minor
+            for (_, line_id), share in zip(bundle, _allocate(saving, [price for price, _ in bundle]), strict=True):
+                off[line_id] = off.get(line_id, 0) + share
     return {line_id: min(cut, remaining[line_id]) for line_id, cut in off.items() if cut > 0}
 
 
-def _apply(stack: Sequence[Promotion], cart: Cart) -> tuple[list[Adjustment], list[Skipped]]:
-    remaining = {line.line_id: line.total.amount_minor for line in cart.lines}
+def _apply(stack: Sequence[Promotion], cart: Cart, base: dict[str, int],
+           matched: dict[uuid.UUID, tuple[Line, ...]]) -> tuple[list[Adjustment], list[Skipped]]:
+    remaining = dict(base)
     applied: list[Adjustment] = []
     skipped: list[Skipped] = []
     for promotion in stack:
@@ -255,7 +333,7 @@ def _apply(stack: Sequence[Promotion], cart: Cart) -> tuple[list[Adjustment], li
             applied.append(Adjustment(promotion.id, promotion.name, Money.zero(cart.currency), {},
                                       gift_variant_id=promotion.gift_variant_id))
             continue
-        cuts = _benefit(promotion, cart, remaining)
+        cuts = _benefit(promotion, matched[promotion.id], remaining)
         if not cuts:
             skipped.append(Skipped(promotion.id, promotion.name, "nothing left to discount"))
             continue
@@ -267,35 +345,48 @@ def _apply(stack: Sequence[Promotion], cart: Cart) -> tuple[list[Adjustment], li
     return applied, skipped
 
 
+def _solo(promotion: Promotion, cart: Cart, base: dict[str, int], matched: dict[uuid.UUID, tuple[Line, ...]]) -> int:
+    """What ``promotion`` alone would save (as ``_saving(_apply([promotion]))``, without building adjustments)."""
+    if promotion.kind is BenefitKind.FREE_SHIPPING:
+        return (cart.shipping or Money.zero(cart.currency)).amount_minor
+    if promotion.kind is BenefitKind.GIFT:
+        return 0
+    return sum(_benefit(promotion, matched[promotion.id], dict(base)).values())
+
+
 def _saving(adjustments: Sequence[Adjustment]) -> int:
     return sum(a.amount.amount_minor for a in adjustments)
 
 
 def evaluate(cart: Cart, promotions: Sequence[Promotion]) -> Evaluation:
     """The best deal for ``cart`` among ``promotions``, every discount explained and allocated to lines."""
-    subtotal = sum((line.total for line in cart.lines), Money.zero(cart.currency))
+    base = {line.line_id: line.unit_price.amount_minor * line.quantity for line in cart.lines}
+    subtotal = Money(sum(base.values()), cart.currency)
     ordered = sorted(promotions, key=lambda p: (p.priority, str(p.id)))
+    index = _Index.of(cart.lines)
+    matched = {p.id: _matched(p.scope, cart.lines, index) for p in ordered}
     skipped: list[Skipped] = []
     eligible: list[Promotion] = []
     for promotion in ordered:
-        reason = why_not(promotion, cart)
+        reason = why_not(promotion, cart, matched[promotion.id])
         if reason is None:
             eligible.append(promotion)
         else:
             skipped.append(Skipped(promotion.id, promotion.name, reason))
     options: list[tuple[list[Adjustment], list[Skipped]]] = []
     for promotion in (p for p in eligible if p.exclusive):
-        options.append(_apply([promotion], cart))
+        options.append(_apply([promotion], cart, base, matched))
     combinable = [p for p in eligible if not p.exclusive]
-    best_in_group: dict[str, Promotion] = {}
+    best_in_group: dict[str, tuple[Promotion, int]] = {}
     for promotion in combinable:
         if promotion.group is None:
             continue
         current = best_in_group.get(promotion.group)
-        if current is None or _saving(_apply([promotion], cart)[0]) > _saving(_apply([current], cart)[0]):
-            best_in_group[promotion.group] = promotion
-    stack = [p for p in combinable if p.group is None or best_in_group[p.group] is p]
-    options.append(_apply(stack, cart))
+        saving = _solo(promotion, cart, base, matched)
+        if current is None or saving > current[1]:
+            best_in_group[promotion.group] = (promotion, saving)
+    stack = [p for p in combinable if p.group is None or best_in_group[p.group][0] is p]
+    options.append(_apply(stack, cart, base, matched))
     applied, not_applied = max(options, key=lambda option: (_saving(option[0]), -len(option[0])))
     used = {a.promotion_id for a in applied} | {s.promotion_id for s in not_applied}
     for promotion in eligible:
