@@ -1,4 +1,5 @@
-"""The pages of the foundation: storefront home, shopper account forms, back-office and POS sign-in.
+"""The pages of the foundation: sign-out, back-office and POS sign-in (the shopper's account pages live in
+``web/storefront/account_pages.py``).
 
 Pages call the services directly (never the own HTTP API) inside the request's transaction.
 """
@@ -22,41 +23,11 @@ from omniretail.identity.dependencies import (
 )
 from omniretail.identity.rules import LockoutPolicy, Permission
 from omniretail.kernel.deps import SessionDep, SettingsDep
-from omniretail.kernel.errors import DomainError
 from omniretail.kernel.http import client_ip
 from omniretail.web.templates import render
 
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(check_csrf)
-
-
-@router.get("/account/signin")
-def customer_signin_page(request: Request) -> Response:
-    return render(request, "storefront/signin.html")
-
-
-@router.get("/account/signup")
-def customer_signup_page(request: Request) -> Response:
-    return render(request, "storefront/signup.html")
-
-
-@router.post("/account/signup", dependencies=[CsrfChecked])
-def customer_signup(request: Request, session: SessionDep, settings: SettingsDep,
-                    email: Annotated[str, Form()], password: Annotated[str, Form()],
-                    name: Annotated[str, Form()], locale: Annotated[str, Form()] = "en") -> Response:
-    try:
-        account = identity_service.sign_up_customer(session=session, email=email, password=password, name=name,
-                                                    locale=locale if locale in ("en", "ru", "pl", "lv", "zh") else "en")
-    except DomainError as error:
-        return render(request, "storefront/signup.html", {"error": error, "email": email, "name": name},
-                      status=error.status)
-    raw = identity_service.open_session(session=session, kind=identity_service.CUSTOMER, subject_id=account.id,
-                                        ip=client_ip(request), user_agent=request.headers.get("user-agent"),
-                                        lifetime=timedelta(days=settings.session_days))
-    response = RedirectResponse("/", status_code=303)
-    set_session_cookies(response, kind=identity_service.CUSTOMER, raw=raw, csrf=csrf_token_for(request),
-                        days=settings.session_days, secure=settings.cookie_secure)
-    return response
 
 
 def _form_sign_in(request: Request, session: SessionDep, settings: SettingsDep, *, kind: str, email: str,
@@ -74,33 +45,6 @@ def _form_sign_in(request: Request, session: SessionDep, settings: SettingsDep, 
     set_session_cookies(response, kind=kind, raw=raw, csrf=csrf_token_for(request), days=settings.session_days,
                         secure=settings.cookie_secure)
     return response
-
-
-@router.post("/account/signin", dependencies=[CsrfChecked])
-def customer_signin(request: Request, session: SessionDep, settings: SettingsDep,
-                    email: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
-    return _form_sign_in(request, session, settings, kind=identity_service.CUSTOMER, email=email,
-                         password=password, template="storefront/signin.html", target="/")
-
-
-@router.get("/account/reset")
-def reset_page(request: Request, token: str | None = None) -> Response:
-    return render(request, "storefront/reset.html", {"token": token})
-
-
-@router.post("/account/reset", dependencies=[CsrfChecked])
-def reset_submit(request: Request, session: SessionDep, email: Annotated[str | None, Form()] = None,
-                 token: Annotated[str | None, Form()] = None,
-                 password: Annotated[str | None, Form()] = None) -> Response:
-    if token and password:
-        try:
-            identity_service.reset_password(session=session, token=token, password=password)
-        except DomainError as error:
-            return render(request, "storefront/reset.html", {"token": token, "error": error}, status=error.status)
-        return render(request, "storefront/reset.html", {"done": True})
-    if email:
-        identity_service.request_password_reset(session=session, email=email)
-    return render(request, "storefront/reset.html", {"sent": True})
 
 
 @router.post("/account/signout", dependencies=[CsrfChecked])

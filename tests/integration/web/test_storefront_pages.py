@@ -173,3 +173,34 @@ def test_pages_weigh_under_150_kb_and_the_shell_is_installable(client, shop):
     assert worker.status_code == 200 and worker.headers["service-worker-allowed"] == "/"
     assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
     assert all(client.get(icon["src"]).status_code == 200 for icon in manifest["icons"])
+
+
+def test_cart_checkout_and_account_pages_in_every_language_have_no_untranslated_text(client, db, shop, untranslated):
+    from tests.integration.web.storefront_helpers import add, courier_form, form_key, post, shopper, sign_in
+
+    sign_in(client, shopper(db))
+    add(client, "LIP-VELVET-07")
+    add(client, "LIP-GLOSS-07", 3)
+    blocked_cart = {locale: client.get("/cart", params={"lang": locale}) for locale in LOCALES}
+    post(client, f"/cart/lines/{re.findall(r'id=.line-([0-9a-f-]{36})', blocked_cart['en'].text)[1]}",
+         {"action": "remove"})
+    declined = post(client, "/checkout", courier_form(form_key(client.get("/checkout").text),
+                                                       card_number="4000000000000002", postal_code="1"))
+    placed = post(client, "/checkout", courier_form(form_key(client.get("/checkout").text)))
+    order = re.search(r'href="(/account/orders/[0-9a-f-]{36})"', client.get("/account").text).group(1)
+    paths = ["/cart", "/checkout", "/checkout?lat=56.95&lon=24.1", "/account", order, placed.headers["location"],
+             "/cart?notice=removed"]
+    add(client, "LIP-VELVET-07")
+
+    pages = {(path, locale): client.get(path, params={"lang": locale}) for locale in LOCALES for path in paths}
+    guest_pages = []
+    client.cookies.clear()
+    for locale in LOCALES:
+        for path in ("/account/signin", "/account/signup", "/account/reset", "/cart", "/scan"):
+            guest_pages.append(client.get(path, params={"lang": locale}))
+
+    assert declined.status_code == 422
+    assert {key: page.status_code for key, page in pages.items() if page.status_code != 200} == {}
+    assert all(page.status_code == 200 for page in [*guest_pages, *blocked_cart.values()])
+    assert untranslated == set()
+    assert max(len(page.content) for page in pages.values()) < 150_000

@@ -15,6 +15,7 @@ from omniretail.catalog import service as catalog_service
 from omniretail.catalog.models import Media, Product
 from omniretail.catalog.rules import RelationKind
 from omniretail.catalog.service import ProductText, VariantInput
+from omniretail.channels import service as channels_service
 from omniretail.kernel import clock
 from omniretail.kernel.db import Database
 from omniretail.pricing import service as pricing_service
@@ -70,6 +71,9 @@ def build(db: Database, data_dir: Path) -> BeautyShop:
     """The shop, committed; product images written under ``data_dir/media``."""
     with db.transaction() as session:
         s = catalog.shop(session)
+        channels_service.update_channel(session=session, actor=None, channel_id=s.web.id, changes={
+            "payment_methods": ["card", "gift_card", "store_credit"],
+            "delivery_methods": ["courier", "parcel_locker", "click_and_collect", "same_day"]})
         lipstick = _lip_product(session, s, "LIP-VELVET", "Velvetine", ["ruby", "plum"], 1499,
                                 "A **velvet** finish that lasts all day.")
         gloss = _lip_product(session, s, "LIP-GLOSS", "Glossaria", ["coral"], 2199)
@@ -84,7 +88,7 @@ def build(db: Database, data_dir: Path) -> BeautyShop:
         session.add(Media(product_id=lipstick.id, position=0, path="catalog/LIP-VELVET.jpg",
                           thumbnail_path="catalog/LIP-VELVET.thumb.jpg", content_type="image/jpeg", width=160,
                           height=160, alt={"en": "Velvet matte lipstick in ruby", "pl": "Szminka Velvet, rubin"}))
-        details = {"opening_hours": HOURS, "accepts_returns": True}
+        details = {"opening_hours": HOURS, "accepts_returns": True, "ships_parcels": True}
         riga = inventory.location(session, "RIGA-CENTRS", street="Brīvības iela 50", postal_code="LV-1011",
                                   **details)
         tallinn = inventory.location(session, "TALLINN-VIRU", street="Viru väljak 4", **details)

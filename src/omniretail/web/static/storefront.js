@@ -54,3 +54,51 @@
     navigator.serviceWorker.register("/sw.js").catch(function () {});
   }
 })();
+// Checkout: show the address only for methods that need one and the store picker only for pickup; one submit.
+(function () {
+  "use strict";
+  var form = document.getElementById("checkout-form");
+  if (!form) return;
+  var address = document.getElementById("address-fields"), stores = document.getElementById("store-picker");
+  var needsAddress = ["courier", "post", "parcel_locker", "same_day"];
+  function sync() {
+    var chosen = form.querySelector("input[name=method]:checked");
+    var method = chosen ? chosen.value : "";
+    if (address) address.hidden = needsAddress.indexOf(method) < 0;
+    if (stores) stores.hidden = method !== "click_and_collect";
+  }
+  form.addEventListener("change", sync);
+  sync();
+  form.addEventListener("submit", function () {
+    var button = form.querySelector("button[type=submit]");
+    setTimeout(function () { if (button) button.disabled = true; }, 0);
+  });
+})();
+// Scan and go: the camera fills the barcode field where the browser has BarcodeDetector; typing always works.
+(function () {
+  "use strict";
+  var form = document.getElementById("scan-form"), video = document.getElementById("scan-video");
+  if (!form || !video || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  var button = form.querySelector("[data-scan]");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var detector = new window.BarcodeDetector({formats: ["ean_13", "ean_8", "upc_a", "upc_e", "code_128"]});
+    navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (stream) {
+      video.srcObject = stream;
+      video.hidden = false;
+      video.play();
+      var look = function () {
+        detector.detect(video).then(function (codes) {
+          if (codes.length) {
+            stream.getTracks().forEach(function (t) { t.stop(); });
+            form.elements.barcode.value = codes[0].rawValue;
+            form.submit();
+          } else {
+            requestAnimationFrame(look);
+          }
+        }).catch(function () { requestAnimationFrame(look); });
+      };
+      look();
+    }).catch(function () { button.hidden = true; });
+  });
+})();

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
@@ -20,16 +19,15 @@ from omniretail.catalog.search.service import Filters
 from omniretail.catalog.storefront import service as storefront_service
 from omniretail.identity.dependencies import OptionalCustomer
 from omniretail.inventory import service as inventory_service
-from omniretail.kernel import i18n
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import NotFound
-from omniretail.kernel.money import Money
-from omniretail.web.storefront import views
-from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, SORT_LABELS, PageNotFound
-from omniretail.web.templates import STATIC_DIR, locale_for, render
+from omniretail.web.storefront import account_pages, cart_pages, checkout_pages, layout, scan_pages, views
+from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, PageNotFound
+from omniretail.web.templates import STATIC_DIR, locale_for
 
 if TYPE_CHECKING:
     from omniretail.channels.models import Channel
+    from omniretail.identity.models import CustomerAccount
 
 
 def _started(request: Request) -> None:
@@ -39,26 +37,10 @@ def _started(request: Request) -> None:
 router = APIRouter(include_in_schema=False, dependencies=[Depends(_started)])
 
 
-def _lang_urls(request: Request) -> dict[str, str]:
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    return {code: f"{request.url.path}?{urlencode([*kept, ('lang', code)])}" for code in i18n.LOCALES}
-
-
-def _money(amount_minor: int, currency: str, locale: str) -> str:
-    return Money(amount_minor, currency).format(locale)
-
-
-def _page(request: Request, template: str, locale: str, context: dict[str, Any], *,
-          links: list[views.CategoryLink] | None = None, channel: Channel | None = None) -> Response:
-    """Render a storefront page with the header menu, language links and a Server-Timing figure."""
-    response = render(request, template, {
-        "menu": views.children(links or [], None), "lang_urls": _lang_urls(request), "channel": channel,
-        "money": lambda minor, currency: _money(minor, currency, locale), "sort_labels": SORT_LABELS,
-        **context}, preferred_locale=locale)
-    started = getattr(request.state, "started", None)
-    if started is not None:
-        response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-    return response
+def _page(request: Request, session: SessionDep, template: str, locale: str, context: dict[str, Any], *,
+          links: list[views.CategoryLink] | None = None, channel: Channel | None = None,
+          customer: CustomerAccount | None = None) -> Response:
+    return layout.page(request, session, template, locale, context, links=links, channel=channel, customer=customer)
 
 
 def _channel(session: SessionDep) -> Channel:
@@ -77,9 +59,9 @@ def home(request: Request, session: SessionDep, customer: OptionalCustomer) -> R
     featured = (storefront_service.browse(session=session, channel_ref=channel.code, locale=locale,
                                           sort="newest", limit=8, with_facets=False).items if channel else [])
     stocked = views.in_stock(session, channel, [c.id for c in featured]) if channel else set()
-    return _page(request, "storefront/home.html", locale,
+    return _page(request, session, "storefront/home.html", locale,
                  {"customer": customer, "featured": featured, "stocked": stocked},
-                 links=links, channel=channel)
+                 links=links, channel=channel, customer=customer)
 
 
 def _attribute_labels(session: SessionDep, locale: str) -> dict[str, str]:
@@ -131,9 +113,9 @@ def category_page(slug: str, request: Request, session: SessionDep, customer: Op
     query = views.listing_query(request.query_params, default_sort="newest", with_text=False)
     context = _listing_context(request, session, channel, locale, query, category.id)
     crumbs = views.crumbs(links, category.id)
-    return _page(request, "storefront/category.html", locale, {
+    return _page(request, session, "storefront/category.html", locale, {
         "category": category, "crumbs": crumbs[:-1], "subcategories": views.children(links, category.id),
-        **context}, links=links, channel=channel)
+        **context}, links=links, channel=channel, customer=customer)
 
 
 @router.get("/search")
@@ -144,7 +126,8 @@ def search_page(request: Request, session: SessionDep, customer: OptionalCustome
     links = views.category_links(session, locale)
     query = views.listing_query(request.query_params, default_sort="relevance", with_text=True)
     context = _listing_context(request, session, channel, locale, query) if query.q else {"query": query}
-    return _page(request, "storefront/search.html", locale, context, links=links, channel=channel)
+    return _page(request, session, "storefront/search.html", locale, context, links=links, channel=channel,
+                 customer=customer)
 
 
 @router.get("/p/{slug}")
@@ -172,12 +155,12 @@ def product_page(slug: str, request: Request, session: SessionDep, customer: Opt
                                  if s.location_id in by_id]
     related = [*product.related, *product.cross_sell][:8]
     keep = {k: v for k, v in request.query_params.items() if k in ("lat", "lon", "near")}
-    return _page(request, "storefront/product.html", locale, {
+    return _page(request, session, "storefront/product.html", locale, {
         "product": product, "selected": selected, "labels": labels, "swatch": views.swatch,
         "images": views.gallery(session, product.card.id, locale, product.card.name),
         "where": where, "nearby": nearby, "farther": farther, "keep": keep,
         "related": related, "stocked": views.in_stock(session, channel, [c.id for c in related])},
-        links=links, channel=channel)
+        links=links, channel=channel, customer=customer)
 
 
 @router.get("/stores")
@@ -193,10 +176,10 @@ def store_locator(request: Request, session: SessionDep, customer: OptionalCusto
              if service not in ("pickup", "returns") or (s.offers_pickup if service == "pickup" else s.accepts_returns)]
     if where is not None:
         cards.sort(key=lambda c: float(c.distance or 0))
-    return _page(request, "storefront/stores.html", locale, {
+    return _page(request, session, "storefront/stores.html", locale, {
         "cards": cards, "where": where, "service": service if service in ("pickup", "returns") else "",
         "cities": sorted({s.city for s in shop_stores}), "near": request.query_params.get("near", "")},
-        links=links, channel=channel)
+        links=links, channel=channel, customer=customer)
 
 
 @router.get("/sw.js")
@@ -204,3 +187,10 @@ def service_worker() -> Response:
     """The service worker, served from the root so that it may cache the shell for the whole site."""
     return FileResponse(STATIC_DIR / "sw.js", media_type="text/javascript",
                         headers={"cache-control": "no-cache", "service-worker-allowed": "/"})
+
+
+# The shop's other pages: cart, checkout and account (their own modules, mounted on this router).
+router.include_router(cart_pages.router)
+router.include_router(checkout_pages.router)
+router.include_router(account_pages.router)
+router.include_router(scan_pages.router)
