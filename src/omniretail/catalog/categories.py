@@ -8,15 +8,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from omniretail.catalog import versions
 from omniretail.catalog.common import check_names, require, unique_slug
 from omniretail.catalog.exceptions import CategoryCycle, CategoryNotFound, CodeTaken
 from omniretail.catalog.models import Category, CategoryTranslation
 from omniretail.catalog.rules import pick, slugify
 from omniretail.identity.rules import Principal
+from omniretail.kernel import clock
+from omniretail.kernel.cache import VersionedCache
 
 
 def create_category(*, session: Session, actor: Principal | None, code: str, names: Mapping[str, str],
@@ -107,8 +111,27 @@ class CategoryNode:
     slugs: dict[str, str]
 
 
+_TREES: VersionedCache[list[CategoryNode]] = VersionedCache(size=16)
+
+
 def category_tree(*, session: Session) -> list[CategoryNode]:
-    """The whole tree with names and slugs, parents before children, siblings by position (two plain queries)."""
+    """The whole tree with names and slugs, parents before children, siblings by position.
+
+    Every storefront page shows the menu, so the tree is kept per process until the catalog's read version
+    changes (``catalog/versions.py``); a miss is two plain queries.
+    """
+    version = versions.current(session)
+    if version is None:
+        return _category_tree(session)
+    key = str(session.get_bind().engine.url)
+    tree = _TREES.get(key, version=version)
+    if tree is None:
+        tree = _TREES.put(key, _category_tree(session), version=version,
+                          expires_at=clock.now() + timedelta(minutes=10))
+    return list(tree)
+
+
+def _category_tree(session: Session) -> list[CategoryNode]:
     rows = session.execute(select(Category.id, Category.parent_id, Category.path, Category.position,
                                   Category.code)).all()
     texts: dict[uuid.UUID, tuple[dict[str, str], dict[str, str]]] = {row.id: ({}, {}) for row in rows}
@@ -130,6 +153,14 @@ def category_tree(*, session: Session) -> list[CategoryNode]:
 
 def breadcrumbs(*, session: Session, category_id: uuid.UUID, locale: str) -> list[tuple[uuid.UUID, str, str]]:
     """(id, name, slug) from the root down to the category, in ``locale`` with fallback."""
+    nodes = {node.id: node for node in category_tree(session=session)}
+    if category_id in nodes:  # from the cached menu: no query
+        upwards: list[tuple[uuid.UUID, str, str]] = []
+        node: CategoryNode | None = nodes[category_id]
+        while node is not None:
+            upwards.append((node.id, pick(node.names, locale), pick(node.slugs, locale)))
+            node = nodes.get(node.parent_id) if node.parent_id is not None else None
+        return upwards[::-1]
     category = get_category(session=session, category_id=category_id)
     ids = [uuid.UUID(hex=h) for h in category.path.strip("/").split("/")]
     chain = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(ids)))}

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
@@ -107,7 +107,10 @@ class Publication(IdMixin, Base):
     """A product is on sale in a channel from ``starts_at`` (None: now) until ``ends_at`` (None: ever)."""
 
     __tablename__ = "catalog_publication"
-    __table_args__ = (UniqueConstraint("channel_id", "product_id"),)
+    __table_args__ = (UniqueConstraint("channel_id", "product_id"),
+                      # The next moment a window opens or closes ends what cached listings may be kept (versions.py).
+                      Index("ix_catalog_publication_starts_at", "starts_at"),
+                      Index("ix_catalog_publication_ends_at", "ends_at"))
 
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("catalog_product.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[uuid.UUID]
@@ -207,3 +210,16 @@ class SearchFacet(Base):
                                                   primary_key=True, index=True)
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(120), primary_key=True)
+
+
+class ReadVersion(Base):
+    """One version row that every transaction writing catalog, pricing or channel tables changes before it commits,
+    so per-process caches of storefront reads know when they are stale (``catalog/versions.py``)."""
+
+    __tablename__ = "catalog_read_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+from omniretail.catalog import versions as _versions  # noqa: E402, F401  (watches writes wherever tables are mapped)

@@ -435,3 +435,26 @@ def variant_by_code(*, session: Session, code: str) -> Variant | None:
     if not code or len(code) > 64:
         return None
     return session.scalar(select(Variant).where(or_(Variant.barcode == code, Variant.sku == code)).limit(1))
+
+
+@dataclass(frozen=True)
+class PromotionFacts:
+    """What promotions and loyalty rules look at for a product: its brand and its categories with their ancestors."""
+
+    brand: str
+    category_ids: frozenset[uuid.UUID]
+
+
+def promotion_facts(*, session: Session, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PromotionFacts]:
+    """Brand and categories (ancestors included) of each product, in two queries."""
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        return {}
+    brands = dict(session.execute(select(Product.id, Product.brand).where(Product.id.in_(ids))).all())
+    categories: dict[uuid.UUID, set[uuid.UUID]] = {pid: set() for pid in brands}
+    rows = session.execute(select(ProductCategory.product_id, Category.path)
+                           .join(Category, Category.id == ProductCategory.category_id)
+                           .where(ProductCategory.product_id.in_(ids)))
+    for product_id, path in rows:
+        categories[product_id].update(uuid.UUID(hex=part) for part in path.split("/") if part)
+    return {pid: PromotionFacts(brand, frozenset(categories[pid])) for pid, brand in brands.items()}

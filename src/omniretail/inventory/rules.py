@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 MAX_BATCH_VARIANTS = 200
 EARTH_RADIUS_KM = 6371.0088
@@ -195,9 +196,12 @@ def expired(expires_at: datetime | None, now: datetime) -> bool:
     return expires_at is not None and expires_at <= now
 
 
-@dataclass(frozen=True)
-class Availability:
-    """One variant at one location, as every channel should see it."""
+class Availability(NamedTuple):
+    """One variant at one location, as every channel should see it.
+
+    A named tuple rather than a frozen dataclass: a batch answer holds up to 200 x 500 of them, and a tuple is
+    built three times faster (bench/inventory_bench.py).
+    """
 
     variant_id: uuid.UUID
     location_id: uuid.UUID
@@ -218,6 +222,19 @@ class NearbyStock:
     city: str
     distance_km: float
     lines: tuple[Availability, ...]
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Stock held for one line of a cart (``expires_at`` set) or an order (no expiry), as ``hold`` answers it."""
+
+    id: uuid.UUID
+    ref: str
+    variant_id: uuid.UUID
+    location_id: uuid.UUID
+    quantity: int
+    expires_at: datetime | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)

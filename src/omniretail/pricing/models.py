@@ -39,7 +39,10 @@ class SalePrice(IdMixin, CreatedMixin, Base):
     """A scheduled lower price for a variant in one price list, between two moments."""
 
     __tablename__ = "pricing_sale_price"
-    __table_args__ = (Index("ix_pricing_sale_price_list_variant", "price_list_id", "variant_id"),)
+    __table_args__ = (Index("ix_pricing_sale_price_list_variant", "price_list_id", "variant_id"),
+                      # For the next moment a sale begins or ends (cached listings expire then).
+                      Index("ix_pricing_sale_price_starts_at", "starts_at"),
+                      Index("ix_pricing_sale_price_ends_at", "ends_at"))
 
     price_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pricing_price_list.id", ondelete="CASCADE"))
     variant_id: Mapped[uuid.UUID]

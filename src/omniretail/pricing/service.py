@@ -272,3 +272,11 @@ def consistency_report(*, session: Session, rule_code: str | None = None,
             if missing or differs_beyond(min(amounts), max(amounts), rule.tolerance_bp):
                 found.append(Inconsistency(rule.code, variant_id, seen))
     return found
+
+
+def next_price_change(*, session: Session, after: datetime) -> datetime | None:
+    """The first moment after ``after`` when a scheduled sale begins or ends (for caches of shelf prices)."""
+    moments = [session.scalar(select(func.min(column)).where(column > after))
+               for column in (SalePrice.starts_at, SalePrice.ends_at)]
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None

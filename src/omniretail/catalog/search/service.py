@@ -14,11 +14,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from omniretail.catalog import versions
 from omniretail.catalog.models import (
     Product,
     Publication,
@@ -41,6 +43,7 @@ from omniretail.catalog.search.text import (
 from omniretail.channels import service as channels_service
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel import clock
+from omniretail.kernel.cache import VersionedCache
 from omniretail.kernel.money import Money
 from omniretail.pricing import service as pricing_service
 from omniretail.pricing.rules import PriceQuote, price_band
@@ -179,17 +182,82 @@ def cheapest_prices(session: Session, channel_id: uuid.UUID, product_ids: Sequen
     return cheapest
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A search's matches in order (the first ``window`` of them), before the page is cut and priced."""
+
+    ids: list[uuid.UUID]
+    total: int
+    scores: dict[uuid.UUID, float]
+    facets: dict[str, dict[str, int]]
+    corrected: dict[str, str]
+    prices: dict[uuid.UUID, PriceQuote]
+
+
+# A category's or query's ranked matches are the same for every page and every shopper until the catalog
+# changes (a write bumps the read version) or a publication or sale window opens or closes; keeping the first
+# ``CACHED_WINDOW`` of them serves 50 pages of 24 without recounting facets or re-sorting by price.
+CACHED_WINDOW = 1200
+CACHE_SECONDS = 600
+_RANKED: VersionedCache[Ranked] = VersionedCache(size=256)
+
+
 def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = None,
            filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 24,
            with_facets: bool = True) -> SearchResult:
     """Products matching ``query`` and the filters, sorted and cut to one page, with facet counts."""
+    filters = filters or Filters()
+    ranked: Ranked | None = None
+    cacheable = filters.in_stock_at is None and offset + limit <= CACHED_WINDOW
+    version = versions.current(session) if cacheable else None
+    if version is not None:
+        key = (str(session.get_bind().engine.url), query, channel_id, filters.category_id, tuple(filters.brands),
+               tuple(sorted((k, tuple(v)) for k, v in filters.attributes.items())), filters.price_band, sort,
+               with_facets)
+        ranked = _RANKED.get(key, version=version)
+        if ranked is None:
+            ranked = _RANKED.put(key, rank(session=session, query=query, channel_id=channel_id, filters=filters,
+                                           sort=sort, window=CACHED_WINDOW, with_facets=with_facets),
+                                 version=version, expires_at=fresh_until(session))
+    else:
+        ranked = rank(session=session, query=query, channel_id=channel_id, filters=filters, sort=sort,
+                      window=offset + limit, with_facets=with_facets)
+    ids = ranked.ids[offset:offset + limit]
+    prices = {p: ranked.prices[p] for p in ids if p in ranked.prices}
+    if channel_id is not None:
+        missing = [p for p in ids if p not in prices]
+        prices.update(cheapest_prices(session, channel_id, missing) if missing else {})
+    hits = [Hit(p, ranked.scores.get(p, 0.0), prices.get(p)) for p in ids]
+    # Copies: the ranked value may be shared through the cache, and callers may change what they get.
+    return SearchResult(hits, ranked.total, {name: dict(values) for name, values in ranked.facets.items()},
+                        dict(ranked.corrected))
+
+
+def fresh_until(session: Session) -> datetime:
+    """When cached listings must be recomputed even without a write: the next publication or sale boundary."""
+    now = clock.now()
+    moments = [now + timedelta(seconds=CACHE_SECONDS)]
+    for column in (Publication.starts_at, Publication.ends_at):
+        moment = session.scalar(select(func.min(column)).where(column > now))
+        if moment is not None:
+            moments.append(moment)
+    moment = pricing_service.next_price_change(session=session, after=now)
+    if moment is not None:
+        moments.append(moment)
+    return min(moments)
+
+
+def rank(*, session: Session, query: str = "", channel_id: uuid.UUID | None = None,
+         filters: Filters | None = None, sort: str = "relevance", window: int = 24,
+         with_facets: bool = True) -> Ranked:
+    """The matches of ``query`` and the filters in order, the first ``window`` of them, with facet counts."""
     filters = filters or Filters()
     groups, corrected = _groups(session, query)
     stmt = visible_products(channel_id)
     discounts: dict[str, float] = {}
     for number, group in enumerate(groups):
         if not group:
-            return SearchResult([], 0, {}, corrected)
+            return Ranked([], 0, {}, {}, corrected, {})
         having = select(SearchPosting.product_id).where(SearchPosting.term.in_(list(group)))
         if number == 0:
             # A join, so that the postings of the first word drive the query (not a scan of every product).
@@ -213,7 +281,7 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
                                                or sort in ("price_asc", "price_desc"))
     if newest and not needs_prices:
         total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        ids = list(session.scalars(ordered.offset(offset).limit(limit)))
+        ids = list(session.scalars(ordered.limit(window)))
         matched: list[uuid.UUID] | None = None
     else:
         matched = list(session.scalars(ordered))
@@ -245,10 +313,7 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
         elif not newest:
             matched.sort(key=lambda p: -scores.get(p, 0.0))
         total = len(matched)
-        ids = matched[offset:offset + limit]
-    if channel_id is not None:
-        missing = [p for p in ids if p not in prices]
-        prices.update(cheapest_prices(session, channel_id, missing) if missing else {})
+        ids = matched[:window]
     facets = _facets(session, matched if narrowed and matched is not None else stmt) if with_facets else {}
     if with_facets and channel_id is not None and matched is not None and needs_prices:
         bands: dict[str, int] = defaultdict(int)
@@ -256,8 +321,9 @@ def search(*, session: Session, query: str = "", channel_id: uuid.UUID | None = 
             if product_id in amounts:
                 bands[bands_of[product_id]] += 1
         facets["price_band"] = dict(sorted(bands.items(), key=lambda kv: int(kv[0].split("-")[0].rstrip("+"))))
-    hits = [Hit(p, scores.get(p, 0.0), prices.get(p)) for p in ids]
-    return SearchResult(hits, total, facets, corrected)
+    shown = set(ids)
+    return Ranked(ids, total, {p: v for p, v in scores.items() if p in shown}, facets, corrected,
+                  {p: q for p, q in prices.items() if p in shown})
 
 
 def _scores(session: Session, matched: Select[uuid.UUID], discounts: Mapping[str, float]) -> dict[uuid.UUID, float]:
