@@ -140,3 +140,28 @@ def test_a_cashier_sees_which_other_stores_have_an_item(db, sign_in):
     assert found.status_code == 200, found.text
     assert [(s["code"], s["available"]) for s in found.json()] == [("VALMIERA", 4)]
     assert found.json()[0]["distance_km"] > 90
+
+
+def test_only_a_cashier_at_the_store_names_the_member_of_a_sale(client, db, sign_in):
+    from omniretail.customers import service as customers_service
+
+    shop = _shop(db)
+    with db.transaction() as session:
+        member = customers_service.create_profile(session=session, actor="test", source="pos", given_name="Ilze",
+                                                  phone="+37120000001").id
+    guest = client.post("/api/v1/carts", json={"channel": "web-eu"}).json()
+    refused = client.put(f"/api/v1/carts/{guest['id']}/member", json={"customer_id": str(member)},
+                         headers={"x-cart-token": guest["token"]})
+    cashier = sign_in("kasiere@shop.example.com", Grant(Role.CASHIER, shop.riga))
+    cart = cashier.post("/api/v1/carts", json={"channel": "pos-riga", "location_id": str(shop.riga)}).json()
+
+    named = cashier.client.put(f"/api/v1/carts/{cart['id']}/member", json={"customer_id": str(member)},
+                               headers=cashier.headers)
+    unknown = cashier.client.put(f"/api/v1/carts/{cart['id']}/member", json={"customer_id": str(uuid.uuid4())},
+                                 headers=cashier.headers)
+    still_mine = cashier.post(f"/api/v1/carts/{cart['id']}/lines", json={"sku": "LIP-VELVET-07", "quantity": 1})
+
+    assert refused.status_code == 403
+    assert named.status_code == 200 and named.json()["customer_id"] == str(member)
+    assert unknown.status_code == 422
+    assert still_mine.status_code == 201, still_mine.text

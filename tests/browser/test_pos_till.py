@@ -184,3 +184,61 @@ def test_training_mode_says_so_and_changes_no_stock_money_or_orders(db, live_ser
     with db.transaction(read_only=True) as session:
         [level] = inventory_service.availability(session=session, variant_ids=[shop.serum], location_ids=[shop.riga])
     assert (level.on_hand, level.reserved) == (10, 0)
+
+
+def test_a_cashier_sells_three_scanned_items_to_a_member_with_cash_and_a_gift_card(db, live_server, page, artifacts):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "promotions"))
+    from offers_factories import programme
+
+    from omniretail.customers import service as customers_service
+    from omniretail.kernel.money import Money
+    from omniretail.payments import service as payments_service
+
+    _cashier_at_riga(db)
+    with db.transaction() as session:
+        programme(session)
+        member = customers_service.create_profile(session=session, actor="test", source="pos", given_name="Ilze",
+                                                  family_name="Ozola", phone="+371 2000 0001", region="LV")
+        _, gift_code = payments_service.issue_gift_card(session=session, amount=Money(1000, "EUR"), ref="test-gc")
+        member_id = member.id
+    _sign_in(page, live_server.url)
+    page.fill("#till-float", "100.00")
+    page.click("#till-open-form button[type=submit]")
+    for code in ("LIP-VELVET-07", "SERUM-GLOW-30", "MASCARA-XL-01"):
+        page.fill("#till-scan", code)
+        page.press("#till-scan", "Enter")
+        page.wait_for_timeout(50)
+    page.wait_for_function("document.querySelector('#till-total').textContent === '64.97'")
+
+    page.fill("#till-member", "20000001")
+    page.click("#till-member-form button[type=submit]")
+    page.click("#till-members button")
+    page.wait_for_selector("#till-member-card:not([hidden])")
+    assert "Ilze Ozola" in page.locator("#till-member-card").inner_text()
+
+    page.click("[data-method=gift_card]")
+    page.fill("#till-amount", "10.00")
+    page.fill("#till-extra", gift_code)
+    page.click("#till-add-tender")
+    page.click("[data-method=cash]")
+    page.fill("#till-extra", "60.00")
+    page.click("#till-add-tender")
+    page.click("#till-complete")
+    page.wait_for_selector("#till-done:not([hidden]), #till-status.bad")
+    assert page.locator("#till-status").inner_text() == ""
+    page.screenshot(path=str(artifacts / "pos-member-receipt.png"), full_page=True)
+
+    receipt = page.locator("#till-receipt").inner_text()
+    # 1 point per whole euro of each line (14.99, 29.99 and 19.99 earn 14 + 29 + 19), pending until the
+    # return window closes.
+    assert "Points earned" in receipt and "62" in receipt.split("Points earned")[1].split("\n")[0]
+    assert page.locator("#till-change").inner_text() == "Change: 5.03"
+    from omniretail.loyalty import service as loyalty_service
+
+    for _ in range(100):  # the points are earned by the worker once the order is placed
+        with db.transaction(read_only=True) as session:
+            pending = loyalty_service.summary_for(session=session, customer_id=member_id).pending
+        if pending:
+            break
+        page.wait_for_timeout(100)
+    assert pending == 62

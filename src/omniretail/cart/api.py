@@ -10,8 +10,18 @@ from sqlalchemy.orm import Session
 from omniretail.cart import service as cart_service
 from omniretail.cart.dependencies import CART_COOKIE, CallerDep, ValidCart
 from omniretail.cart.exceptions import InvalidCartInput
-from omniretail.cart.schemas import CartCreate, CartRead, LineCreate, LineRead, LineUpdate, TotalsRead
+from omniretail.cart.schemas import (
+    AdjustmentRead,
+    CartCreate,
+    CartRead,
+    LineCreate,
+    LineRead,
+    LineUpdate,
+    MemberIn,
+    TotalsRead,
+)
 from omniretail.channels import service as channels_service
+from omniretail.customers import service as customers_service
 from omniretail.identity.rules import Permission
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import FieldError, NotAuthenticated, PermissionDenied
@@ -21,6 +31,7 @@ router = APIRouter(tags=["cart"])
 
 def read_cart(session: Session, cart: cart_service.Cart, token: str | None = None) -> CartRead:
     t = cart_service.cart_totals(session=session, cart=cart)
+    offers = cart_service.offers_for(session=session, cart=cart)
     return CartRead(id=cart.id, channel_id=cart.channel_id, currency=cart.currency, status=cart.status,
                     customer_id=cart.customer_id, location_id=cart.location_id, email=cart.email, phone=cart.phone,
                     delivery=cart.delivery, order_id=cart.order_id,
@@ -28,7 +39,10 @@ def read_cart(session: Session, cart: cart_service.Cart, token: str | None = Non
                     totals=TotalsRead(subtotal_minor=t.subtotal.amount_minor, tax_minor=t.tax.amount_minor,
                                       shipping_minor=t.shipping.amount_minor, discount_minor=t.discount.amount_minor,
                                       total_minor=t.total.amount_minor, points=t.points, weight_grams=t.weight_grams),
-                    purchasable=bool(cart.lines) and not cart_service.problems(cart), token=token)
+                    purchasable=bool(cart.lines) and not cart_service.problems(cart), token=token,
+                    adjustments=[AdjustmentRead(label=a.label, reason=a.reason, amount_minor=a.amount.amount_minor,
+                                                points=a.points) for a in offers.adjustments],
+                    notes=[f"{label}: {reason}" for label, reason in offers.notes])
 
 
 @router.post("/carts", status_code=201, response_model=CartRead)
@@ -90,3 +104,19 @@ def claim_cart(cart: ValidCart, session: SessionDep, caller: CallerDep) -> CartR
     if caller.customer_id is None:
         raise NotAuthenticated("Sign in to your account")
     return read_cart(session, cart_service.claim(session=session, cart=cart, customer_id=caller.customer_id))
+
+
+@router.put("/carts/{cart_id}/member", response_model=CartRead)
+def set_member(body: MemberIn, cart: ValidCart, session: SessionDep, caller: CallerDep) -> CartRead:
+    """At the till: name the member being served (found by phone, card or QR), or nobody."""
+    if caller.staff is None or cart.location_id is None:
+        raise PermissionDenied("Only a cashier names the member of a store sale")
+    if not caller.staff.can(Permission.POS_SELL, cart.location_id):
+        raise PermissionDenied("You may not sell at this store")
+    member_id = None
+    if body.customer_id is not None:
+        member = customers_service.find_profile(session=session, customer_id=body.customer_id)  # follows merges
+        if member is None:
+            raise InvalidCartInput(errors=[FieldError(("body", "customer_id"), "no such member")])
+        member_id = member.id
+    return read_cart(session, cart_service.set_member(session=session, cart=cart, customer_id=member_id))

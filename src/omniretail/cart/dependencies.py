@@ -67,8 +67,9 @@ def resolve_caller(request: Request, session: Session) -> Caller:
 
 def may_use(caller: Caller, cart: cart_service.Cart) -> bool:
     """Whether the caller may see and change this cart."""
-    if caller.cart_token and same(cart_service.hash_token(caller.cart_token), cart.token_hash):
-        return cart.customer_id is None or cart.customer_id == caller.customer_id
+    if (caller.cart_token and same(cart_service.hash_token(caller.cart_token), cart.token_hash)
+            and (cart.customer_id is None or cart.customer_id == caller.customer_id)):
+        return True
     if cart.customer_id is not None and cart.customer_id == caller.customer_id:
         return True
     return bool(caller.staff and cart.staff_id is not None and cart.location_id is not None

@@ -51,6 +51,17 @@ class TotalsRead(Schema):
     weight_grams: int
 
 
+class AdjustmentRead(Schema):
+    label: str
+    reason: str
+    amount_minor: int
+    points: int = Field(description="points this adjustment spends (a points redemption)")
+
+
+class MemberIn(Schema):
+    customer_id: uuid.UUID | None = Field(description="the member's customer id, or null to serve nobody")
+
+
 class CartRead(Schema):
     id: uuid.UUID
     channel_id: uuid.UUID
@@ -65,4 +76,6 @@ class CartRead(Schema):
     lines: list[LineRead]
     totals: TotalsRead
     purchasable: bool
+    adjustments: list[AdjustmentRead] = Field(default_factory=list, description="discounts and redemptions, explained")
+    notes: list[str] = Field(default_factory=list, description="offers that did not apply, and why")
     token: str | None = Field(default=None, description="the guest token; shown only when the cart is created")

@@ -285,6 +285,15 @@ def claim(*, session: Session, cart: Cart, customer_id: uuid.UUID) -> Cart:
     return reprice(session=session, cart=mine)
 
 
+def set_member(*, session: Session, cart: Cart, customer_id: uuid.UUID | None) -> Cart:
+    """Name the member a cashier is serving (or nobody), so the sale earns their points and their offers apply."""
+    _require_open(cart)
+    cart.customer_id = customer_id
+    _touch(cart)
+    session.flush()
+    return reprice(session=session, cart=cart)
+
+
 def mark_ordered(*, session: Session, cart_id: uuid.UUID, order_id: uuid.UUID) -> None:
     """Close the cart once its order exists."""
     session.execute(update(Cart).where(Cart.id == cart_id).values(status=ORDERED, order_id=order_id,

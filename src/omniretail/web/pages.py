@@ -21,7 +21,7 @@ from omniretail.identity.dependencies import (
     check_csrf,
     csrf_token_for,
 )
-from omniretail.identity.rules import LockoutPolicy, Permission
+from omniretail.identity.rules import LockoutPolicy
 from omniretail.kernel.deps import SessionDep, SettingsDep
 from omniretail.kernel.http import client_ip
 from omniretail.web.templates import render
@@ -73,19 +73,6 @@ def admin_login(request: Request, session: SessionDep, settings: SettingsDep, em
                          template="backoffice/login.html", target="/admin")
 
 
-@router.get("/admin")
-def admin_home(request: Request, session: SessionDep, staff: OptionalStaff) -> Response:
-    if staff is None:
-        return RedirectResponse("/admin/login", status_code=303)
-    staff_page = (identity_service.list_staff(session=session, actor=staff, cursor=None, limit=50)
-                  if staff.can(Permission.STAFF_MANAGE) else None)
-    audit_page = (identity_service.list_audit(session=session, actor=staff, cursor=None, limit=200)
-                  if staff.can(Permission.AUDIT_READ) else None)
-    return render(request, "backoffice/home.html", {
-        "staff": staff, "people": staff_page.items if staff_page else None,
-        "audit": list(reversed(audit_page.items))[:20] if audit_page else None})
-
-
 @router.get("/admin/staff/{staff_id}")
 def admin_staff_detail(staff_id: uuid.UUID, request: Request, session: SessionDep,
                        staff: OptionalStaff) -> Response:
@@ -93,13 +80,6 @@ def admin_staff_detail(staff_id: uuid.UUID, request: Request, session: SessionDe
         return RedirectResponse("/admin/login", status_code=303)
     person = identity_service.get_staff(session=session, actor=staff, staff_id=staff_id)
     return render(request, "backoffice/staff_detail.html", {"staff": staff, "person": person})
-
-
-@router.get("/pos")
-def pos_home(request: Request, staff: OptionalStaff) -> Response:
-    if staff is None or not staff.can(Permission.POS_SELL):
-        return render(request, "backoffice/login.html", {"area": "pos", "staff": staff})
-    return render(request, "pos/home.html", {"staff": staff})
 
 
 @router.post("/pos/login", dependencies=[CsrfChecked])

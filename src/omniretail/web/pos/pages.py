@@ -65,6 +65,8 @@ STRINGS = {
     "quantity": N_("Quantity"),
     "cancel": N_("Cancel"),
     "error": N_("Something went wrong"),
+    "no_member": N_("No member found"),
+    "points_available": N_("points available"),
     "elsewhere": N_("Other stores"),
     "elsewhere_none": N_("No other store has this item."),
     "available_n": N_("available"),

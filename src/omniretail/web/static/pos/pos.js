@@ -8,7 +8,7 @@
   const $ = (id) => document.getElementById(id);
   const API = "/api/v1";
   const state = { till: null, cart: null, local: null, tenders: [], method: null, saleKey: null,
-                  searchTimer: null, syncing: false, training: false };
+                  searchTimer: null, syncing: false, training: false, member: null };
   const OFFLINE = "offline";
 
   // --- money in minor units: parse what the cashier types, show with two decimals -------------------------
@@ -293,6 +293,13 @@
       x.onclick = () => setQuantity(line.id, 0);
       drop.appendChild(x);
     }
+    const adjustments = $("till-adjustments");
+    adjustments.textContent = "";
+    for (const a of (current && current.adjustments) || []) {
+      const item = document.createElement("li");
+      item.textContent = a.label + (a.reason ? " (" + a.reason + ")" : "") + ": " + show(a.amount_minor);
+      adjustments.appendChild(item);
+    }
     $("till-total").textContent = show(total());
     $("till-tax").textContent = current && current.totals.tax_minor
       ? S.tax + " " + show(current.totals.tax_minor) : "";
@@ -313,6 +320,73 @@
     $("till-remaining").textContent = show(remaining);
     $("till-complete").disabled = !(current && lines.length && current.purchasable && remaining === 0
                                     && state.tenders.length);
+  }
+
+  // --- the member being served, coupons and points ----------------------------------------------------------
+  async function findMember(event) {
+    event.preventDefault();
+    const q = $("till-member").value.trim();
+    const list = $("till-members");
+    list.textContent = "";
+    if (!q) return;
+    try {
+      const found = await call("GET", API + "/customers/lookup?limit=5&q=" + encodeURIComponent(q));
+      if (!found.items.length) return status(S.no_member, true);
+      for (const m of found.items) {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = [m.given_name + " " + m.family_name, m.phone, m.card_number].filter(Boolean).join(" · ");
+        button.onclick = () => chooseMember(m);
+        item.appendChild(button);
+        list.appendChild(item);
+      }
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+  async function chooseMember(m) {
+    $("till-members").textContent = "";
+    $("till-member").value = "";
+    try {
+      const cart = await ensureCart();
+      state.cart = await call("PUT", API + "/carts/" + cart.id + "/member", { customer_id: m.id });
+      state.member = m;
+      const account = await call("GET", API + "/loyalty/accounts/" + m.id);
+      const card = $("till-member-card");
+      card.hidden = false;
+      card.textContent = m.given_name + " " + m.family_name + " · " + (account.summary.tier_name || "") + " · " +
+        account.summary.available + " " + S.points_available;
+      card.dataset.points = String(account.summary.available);
+      $("till-points-form").hidden = account.summary.available <= 0;
+      state.tenders = [];
+      render();
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+  async function applyCoupon(event) {
+    event.preventDefault();
+    const code = $("till-coupon").value.trim();
+    if (!code) return;
+    try {
+      const cart = await ensureCart();
+      await call("POST", API + "/carts/" + cart.id + "/coupons",
+                 { code, customer_id: state.member ? state.member.id : null });
+      $("till-coupon").value = "";
+      state.tenders = [];
+      await refresh();
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+  async function redeemPoints(event) {
+    event.preventDefault();
+    const points = parseInt($("till-points").value, 10);
+    if (!state.member || !(points >= 0)) return;
+    try {
+      await call("PUT", API + "/carts/" + state.cart.id + "/points", { points, customer_id: state.member.id });
+      state.tenders = [];
+      await refresh();
+      status("");
+    } catch (e) { status(e.message, true); }
   }
 
   // --- endless aisle: who else has it -------------------------------------------------------------------
@@ -454,6 +528,10 @@
   }
   function nextSale() {
     status("");
+    state.member = null;
+    $("till-member-card").hidden = true;
+    $("till-points-form").hidden = true;
+    $("till-members").textContent = "";
     showQueue();
     state.local = null;
     state.cart = null;
@@ -530,6 +608,9 @@
   // --- wiring ----------------------------------------------------------------------------------------------
   $("till-store").addEventListener("change", chooseTill);
   $("till-training").addEventListener("click", toggleTraining);
+  $("till-member-form").addEventListener("submit", findMember);
+  $("till-coupon-form").addEventListener("submit", applyCoupon);
+  $("till-points-form").addEventListener("submit", redeemPoints);
   $("till-open-form").addEventListener("submit", openDrawer);
   $("till-scan-form").addEventListener("submit", scan);
   $("till-search").addEventListener("input", search);
