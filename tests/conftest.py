@@ -129,6 +129,18 @@ def settings(tmp_path: Path, db: Database, smtp: SmtpSink) -> Settings:
 
 
 @pytest.fixture
+def env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Database]:
+    """The CLI's settings pointed at the test database (for commands run with Typer's runner)."""
+    from omniretail import config
+
+    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
+    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
+    config.get_settings.cache_clear()
+    yield db
+    config.get_settings.cache_clear()
+
+
+@pytest.fixture
 def dispatcher(db: Database, settings: Settings) -> Dispatcher:
     return Dispatcher(db, bootstrap.build_handlers(), adapters=bootstrap.build_adapters(settings),
                       jobs=bootstrap.build_jobs(), worker_id="test")

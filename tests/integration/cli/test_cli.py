@@ -3,10 +3,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import pytest
 from typer.testing import CliRunner
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.kernel import outbox
 from omniretail.kernel.events import Event
 from omniretail.kernel.outbox import Dispatcher
@@ -17,15 +16,6 @@ runner = CliRunner()
 @dataclass(frozen=True)
 class LabelPrinted(Event):
     shipment_id: uuid.UUID
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def test_staff_create_makes_the_first_owner_and_names_a_bad_password(env):

@@ -8,10 +8,9 @@ import io
 import json
 
 import phonenumbers
-import pytest
 from typer.testing import CliRunner
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.customers import demo as customers_demo
 from omniretail.customers import merging, segments, service
 from omniretail.identity import demo as identity_demo
@@ -20,15 +19,6 @@ from omniretail.inventory import demo as inventory_demo
 
 runner = CliRunner()
 HEADER = "given_name,family_name,email,phone,country,postal_code,city,home_store,tags,consent_email,consent_sms\n"
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def test_an_import_with_bad_lines_names_each_one_and_writes_nothing(env, tmp_path):

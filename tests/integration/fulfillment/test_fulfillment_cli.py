@@ -5,24 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
 from typer.testing import CliRunner
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.fulfillment import service as fulfillment_service
 from omniretail.fulfillment.models import Shipment, ShipmentLine
 from omniretail.inventory import service as inventory_service
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def test_the_pick_list_of_a_warehouse_prints_by_bin_and_an_unknown_location_is_an_error(env):

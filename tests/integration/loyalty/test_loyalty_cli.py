@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.loyalty import service as loyalty_service
 from omniretail.promotions import service as promotions_service
 from omniretail.promotions.models import Coupon
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def test_coupons_are_generated_by_promotion_name_and_a_balance_is_printed(env):

@@ -6,29 +6,19 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "checkout"))
 
 from checkout_factories import place_web_order, retailer
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.cart import service as cart_service
 from omniretail.customers.events import CustomerErased, CustomersMerged
 from omniretail.kernel.outbox import record
 from omniretail.ordering import service as ordering_service
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def test_orders_can_be_listed_shown_and_cancelled_from_the_command_line(env):

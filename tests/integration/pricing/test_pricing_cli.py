@@ -5,27 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalog"))
 
 from catalog_factories import lipstick, shop
 
-from omniretail import cli, config
+from omniretail import cli
 from omniretail.channels import service as channels_service
 from omniretail.pricing import service as pricing_service
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(db, monkeypatch, tmp_path):
-    monkeypatch.setenv("OMNIRETAIL_DATABASE_URL", db.url)
-    monkeypatch.setenv("OMNIRETAIL_DATA_DIR", str(tmp_path))
-    config.get_settings.cache_clear()
-    yield db
-    config.get_settings.cache_clear()
 
 
 def _store_at_a_different_price(db) -> None:
