@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from omniretail.customers import service as customers_service
 from omniretail.kernel import clock
 from omniretail.kernel.db import conflict_insert
-from omniretail.kernel.errors import FieldError
+from omniretail.kernel.errors import DomainError, FieldError
 from omniretail.kernel.ids import new_id
 from omniretail.kernel.money import Money
 from omniretail.promotions import rules
@@ -425,11 +425,19 @@ def hold(*, session: Session, hold_ref: str, cart_id: uuid.UUID, customer_id: uu
     entered = list(session.execute(select(CartCoupon, Coupon).join(Coupon, Coupon.id == CartCoupon.coupon_id)
                                    .where(CartCoupon.cart_id == cart_id)))
     for cart_coupon, coupon in sorted(entered, key=lambda pair: str(pair[1].promotion_id)):
-        if coupon.promotion_id not in applied:
-            continue
         promotion = session.scalars(select(Promotion).where(Promotion.id == coupon.promotion_id)
                                     .with_for_update()).one()
         member = customer_id or cart_coupon.customer_id
+        # A coupon the shopper entered that the offers left out because its last use went to another checkout a
+        # moment ago is refused here, under the lock, rather than silently charging the full price.
+        if coupon.promotion_id not in applied:
+            try:
+                _check_limits(session, coupon, promotion, member)
+            except CouponExhausted:
+                raise
+            except DomainError:
+                pass  # left out for a reason the cart already showed (no member, limits of this member...)
+            continue
         _check_limits(session, coupon, promotion, member)
         session.execute(conflict_insert(session)(CouponUse).values(
             id=new_id(), coupon_id=coupon.id, promotion_id=promotion.id, customer_id=member, hold_ref=hold_ref,
