@@ -242,3 +242,41 @@ def test_a_cashier_sells_three_scanned_items_to_a_member_with_cash_and_a_gift_ca
             break
         page.wait_for_timeout(100)
     assert pending == 62
+
+
+def test_a_cashier_hands_over_a_pickup_order_by_its_code_and_a_second_try_is_refused(db, live_server, page):
+    from omniretail.cart import service as cart_service
+    from omniretail.checkout import placement
+    from omniretail.checkout import service as checkout_service
+    from omniretail.fulfillment import service as fulfillment_service
+    from omniretail.ordering import service as ordering_service
+    from omniretail.payments.rules import TenderRequest
+
+    shop = _cashier_at_riga(db)
+    with db.transaction() as session:
+        cart, _ = cart_service.create_cart(session=session, channel_id=shop.web)
+        cart_service.add_line(session=session, cart=cart, variant_id=shop.serum, quantity=1)
+        checkout_service.choose_delivery(session=session, cart=cart, method="click_and_collect",
+                                         location_id=shop.riga, email="ilze@shop.example.com")
+        cart_id = cart.id
+    placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=f"web-{cart_id}", actor="test",
+                                   tenders=[TenderRequest("card", card_number=TEST_CARD_APPROVE)])
+    with db.transaction() as session:
+        pickup = fulfillment_service.mark_ready_for_pickup(session=session, actor=None, order_id=placed.order_id)
+        code, name = pickup.code, pickup.name or "Ilze"
+    _sign_in(page, live_server.url)
+
+    page.click("#till-pickup-open")
+    page.fill("#till-pickup-code", code)
+    page.fill("#till-pickup-name", name)
+    page.click("#till-pickup-form button[type=submit]")
+    page.wait_for_selector("#till-pickup-done:not([hidden])")
+    assert page.locator("#till-pickup-done").get_attribute("data-order") == placed.number
+
+    page.fill("#till-pickup-code", code)
+    page.fill("#till-pickup-name", name)
+    page.click("#till-pickup-form button[type=submit]")
+    page.wait_for_selector("#till-status.bad")
+    assert f"Order {placed.number} is handed over" in page.locator("#till-status").inner_text()
+    with db.transaction(read_only=True) as session:
+        assert ordering_service.get_order(session=session, order_id=placed.order_id).status == "picked_up"

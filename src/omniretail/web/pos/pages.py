@@ -66,6 +66,7 @@ STRINGS = {
     "cancel": N_("Cancel"),
     "error": N_("Something went wrong"),
     "no_member": N_("No member found"),
+    "handed_over": N_("Handed over"),
     "points_available": N_("points available"),
     "elsewhere": N_("Other stores"),
     "elsewhere_none": N_("No other store has this item."),

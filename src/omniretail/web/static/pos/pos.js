@@ -58,7 +58,7 @@
     el.classList.toggle("bad", !!bad);
   }
   function section(name) {
-    for (const id of ["till-open", "till-sale", "till-done", "till-closing"]) $(id).hidden = id !== name;
+    for (const id of ["till-open", "till-sale", "till-done", "till-closing", "till-pickup"]) $(id).hidden = id !== name;
     $("till-close-drawer").hidden = !(state.till && state.till.drawer_id) || name === "till-closing" || state.training;
   }
   function newKey() {
@@ -577,6 +577,33 @@
     }, 200);
   }
 
+  // --- click and collect: hand an order over by its code ---------------------------------------------------
+  function startPickup() {
+    section("till-pickup");
+    $("till-pickup-done").hidden = true;
+    $("till-pickup-code").value = "";
+    $("till-pickup-name").value = "";
+    $("till-pickup-code").focus();
+  }
+  async function handOver(event) {
+    event.preventDefault();
+    try {
+      const done = await call("POST", API + "/fulfillment/pickups/handover",
+                              { code: $("till-pickup-code").value.trim(), name: $("till-pickup-name").value.trim() });
+      const box = $("till-pickup-done");
+      box.hidden = false;
+      box.textContent = S.handed_over + ": " + done.order_number;
+      box.dataset.order = done.order_number;
+      $("till-pickup-code").value = "";
+      $("till-pickup-name").value = "";
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+  function leavePickup() {
+    if (!state.till) return;
+    section(state.till.drawer_id || state.training ? "till-sale" : "till-open");
+  }
+
   // --- closing the drawer --------------------------------------------------------------------------------
   function startClose() {
     section("till-closing");
@@ -609,6 +636,9 @@
   $("till-store").addEventListener("change", chooseTill);
   $("till-training").addEventListener("click", toggleTraining);
   $("till-member-form").addEventListener("submit", findMember);
+  $("till-pickup-open").addEventListener("click", startPickup);
+  $("till-pickup-form").addEventListener("submit", handOver);
+  $("till-pickup-cancel").addEventListener("click", leavePickup);
   $("till-coupon-form").addEventListener("submit", applyCoupon);
   $("till-points-form").addEventListener("submit", redeemPoints);
   $("till-open-form").addEventListener("submit", openDrawer);
