@@ -165,3 +165,21 @@ def test_only_a_cashier_at_the_store_names_the_member_of_a_sale(client, db, sign
     assert named.status_code == 200 and named.json()["customer_id"] == str(member)
     assert unknown.status_code == 422
     assert still_mine.status_code == 201, still_mine.text
+
+
+def test_a_returnable_order_is_found_by_its_number_only_by_staff_who_take_returns(client, db, sign_in):
+    from checkout_factories import place_web_order
+
+    shop = _shop(db)
+    placed = place_web_order(db, shop)
+    client.cookies.clear()
+    anonymous = client.get(f"/api/v1/pos/returnable-orders/{placed.number}")
+    cashier = sign_in("kasiere@shop.example.com", Grant(Role.CASHIER, shop.riga))
+
+    found = cashier.get(f"/api/v1/pos/returnable-orders/{placed.number.lower()}")
+    missing = cashier.get("/api/v1/pos/returnable-orders/W-999999")
+
+    assert anonymous.status_code == 401
+    assert found.status_code == 200 and found.json()["order_id"] == str(placed.order_id)
+    assert [line["sku"] for line in found.json()["lines"]] == ["SERUM-GLOW-30"]
+    assert missing.status_code == 404

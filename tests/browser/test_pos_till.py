@@ -280,3 +280,38 @@ def test_a_cashier_hands_over_a_pickup_order_by_its_code_and_a_second_try_is_ref
     assert f"Order {placed.number} is handed over" in page.locator("#till-status").inner_text()
     with db.transaction(read_only=True) as session:
         assert ordering_service.get_order(session=session, order_id=placed.order_id).status == "picked_up"
+
+
+def test_a_cashier_takes_back_an_item_bought_online_and_refunds_it_to_the_card(db, live_server, page):
+    from checkout_factories import place_web_order
+
+    from omniretail.inventory import service as inventory_service
+    from omniretail.ordering import service as ordering_service
+    from omniretail.ordering.rules import OrderStatus
+
+    shop = _cashier_at_riga(db)
+    placed = place_web_order(db, shop, variant_id=shop.serum, quantity=2)
+    with db.transaction() as session:
+        order = ordering_service.get_order(session=session, order_id=placed.order_id)
+        for step in ("picking", "packed", "shipped", "delivered"):  # the parcel reached the shopper
+            ordering_service.move(session=session, order=order, to=OrderStatus(step), actor="test")
+    with db.transaction(read_only=True) as session:
+        [before] = inventory_service.availability(session=session, variant_ids=[shop.serum], location_ids=[shop.riga])
+    _sign_in(page, live_server.url)
+
+    page.click("#till-return-open")
+    page.fill("#till-return-number", placed.number.lower())
+    page.click("#till-return-find button[type=submit]")
+    page.wait_for_selector("#till-return-form:not([hidden])")
+    page.fill("#till-return-lines tr[data-sku='SERUM-GLOW-30'] .till-return-qty", "1")
+    page.select_option("#till-return-lines tr[data-sku='SERUM-GLOW-30'] .till-return-reason", "wrong_shade")
+    page.click("#till-return-form button[type=submit]")
+    page.wait_for_selector("#till-return-done:not([hidden]), #till-status.bad")
+
+    assert page.locator("#till-status").inner_text() == ""
+    assert "Refunded: 29.99" in page.locator("#till-return-done").inner_text()
+    with db.transaction(read_only=True) as session:
+        order = ordering_service.get_order(session=session, order_id=placed.order_id)
+        [after] = inventory_service.availability(session=session, variant_ids=[shop.serum], location_ids=[shop.riga])
+    assert order.refunded_minor == 2999  # back to the card it was paid with
+    assert after.on_hand == before.on_hand + 1  # on this store's shelf, though it was shipped from the warehouse

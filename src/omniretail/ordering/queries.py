@@ -107,3 +107,9 @@ def best_selling_variants(*, session: Session, since: datetime, until: datetime 
     rows = session.execute(stmt.group_by(OrderLine.variant_id)
                            .order_by(func.sum(OrderLine.line_total_minor).desc(), OrderLine.variant_id).limit(limit))
     return [VariantSales(variant_id, int(quantity), int(revenue)) for variant_id, quantity, revenue in rows]
+
+
+def order_by_number(*, session: Session, number: str) -> Order | None:
+    """One order by its exact number (what a receipt or a confirmation e-mail shows), from any channel."""
+    text = number.strip().upper()[:20]
+    return session.scalar(select(Order).where(Order.number == text)) if text else None

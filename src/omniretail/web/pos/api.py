@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field
 
 from omniretail.cart import service as cart_service
@@ -200,6 +200,38 @@ def stock_elsewhere(session: SessionDep, staff: Seller, location_id: uuid.UUID, 
     return [StockElsewhere(location_id=n.location_id, code=n.code, name=n.name, city=n.city,
                            distance_km=n.distance_km, available=sum(a.available for a in n.lines))
             for n in nearby if n.location_id != location_id][:10]
+
+
+class ReturnableLine(Schema):
+    variant_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+
+
+class ReturnableOrder(Schema):
+    order_id: uuid.UUID
+    number: str
+    channel_code: str
+    currency: str
+    placed_at: str
+    lines: list[ReturnableLine]
+
+
+@router.get("/pos/returnable-orders/{number}", response_model=ReturnableOrder)
+def returnable_order(number: Annotated[str, Path(min_length=3, max_length=20)], session: SessionDep,
+                     staff: Annotated[Principal, Depends(Allowed(Permission.RETURNS_MANAGE))]) -> ReturnableOrder:
+    """The order a shopper brings back, by the number on its receipt or e-mail, from any channel: what the till
+    needs to take items back (the returns policy decides what may be returned)."""
+    order = order_queries.order_by_number(session=session, number=number)
+    if order is None:
+        raise NotFound("No order with this number")
+    return ReturnableOrder(order_id=order.id, number=order.number, channel_code=order.channel_code,
+                           currency=order.currency, placed_at=order.created_at.strftime("%Y-%m-%d"),
+                           lines=[ReturnableLine(variant_id=ln.variant_id, sku=ln.sku, name=ln.name,
+                                                 quantity=ln.quantity, unit_price_minor=ln.unit_price_minor)
+                                  for ln in order.lines])
 
 
 # --- training mode ----------------------------------------------------------------------------------------

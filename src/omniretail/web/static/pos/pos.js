@@ -58,7 +58,9 @@
     el.classList.toggle("bad", !!bad);
   }
   function section(name) {
-    for (const id of ["till-open", "till-sale", "till-done", "till-closing", "till-pickup"]) $(id).hidden = id !== name;
+    for (const id of ["till-open", "till-sale", "till-done", "till-closing", "till-pickup", "till-return"]) {
+      $(id).hidden = id !== name;
+    }
     $("till-close-drawer").hidden = !(state.till && state.till.drawer_id) || name === "till-closing" || state.training;
   }
   function newKey() {
@@ -604,6 +606,78 @@
     section(state.till.drawer_id || state.training ? "till-sale" : "till-open");
   }
 
+  // --- returns: an order from any channel, taken back at this store -----------------------------------------
+  const REASONS = ["changed_mind", "wrong_size", "wrong_shade", "damaged_in_transit", "not_as_described", "other"];
+  const CONDITIONS = ["resellable", "opened", "damaged"];
+  function startReturn() {
+    section("till-return");
+    state.returning = null;
+    $("till-return-form").hidden = true;
+    $("till-return-done").hidden = true;
+    $("till-return-number").value = "";
+    $("till-return-number").focus();
+  }
+  function choice(values, prefix) {
+    const select = document.createElement("select");
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = S[prefix + value] || value;
+      select.appendChild(option);
+    }
+    return select;
+  }
+  async function findReturnOrder(event) {
+    event.preventDefault();
+    try {
+      const order = await call("GET", API + "/pos/returnable-orders/" +
+                               encodeURIComponent($("till-return-number").value.trim()));
+      state.returning = order;
+      const body = $("till-return-lines");
+      body.textContent = "";
+      for (const line of order.lines) {
+        const row = body.insertRow();
+        row.dataset.variant = line.variant_id;
+        row.dataset.sku = line.sku;
+        row.insertCell().textContent = line.name + " · " + line.sku + " · " + show(line.unit_price_minor);
+        const qty = document.createElement("input");
+        qty.type = "number"; qty.min = "0"; qty.max = String(line.quantity); qty.value = "0";
+        qty.className = "till-return-qty"; qty.setAttribute("aria-label", S.quantity + ": " + line.name);
+        row.insertCell().appendChild(qty);
+        const reason = choice(REASONS, "reason_"); reason.className = "till-return-reason";
+        row.insertCell().appendChild(reason);
+        const condition = choice(CONDITIONS, "condition_"); condition.className = "till-return-condition";
+        row.insertCell().appendChild(condition);
+      }
+      $("till-return-form").hidden = false;
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+  async function takeBack(event) {
+    event.preventDefault();
+    const rows = Array.from($("till-return-lines").rows)
+      .map((row) => ({ variant_id: row.dataset.variant,
+                       quantity: parseInt(row.querySelector(".till-return-qty").value, 10) || 0,
+                       reason: row.querySelector(".till-return-reason").value,
+                       condition: row.querySelector(".till-return-condition").value }))
+      .filter((line) => line.quantity > 0);
+    if (!rows.length) return status(S.quantity + ": " + S.error, true);
+    try {
+      const opened = await call("POST", API + "/returns", {
+        order_id: state.returning.order_id, via: "store", location_id: state.till.location_id,
+        refund_method: $("till-return-method").value, lines: rows });
+      const done = await call("POST", API + "/returns/" + opened.id + "/receive", {
+        location_id: state.till.location_id,
+        lines: rows.map((line) => ({ variant_id: line.variant_id, condition: line.condition })) });
+      const box = $("till-return-done");
+      box.hidden = false;
+      box.dataset.rma = done.rma;
+      box.textContent = done.rma + " · " + S.refunded + ": " + show(done.refund_minor);
+      $("till-return-form").hidden = true;
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
+
   // --- closing the drawer --------------------------------------------------------------------------------
   function startClose() {
     section("till-closing");
@@ -637,6 +711,10 @@
   $("till-training").addEventListener("click", toggleTraining);
   $("till-member-form").addEventListener("submit", findMember);
   $("till-pickup-open").addEventListener("click", startPickup);
+  $("till-return-open").addEventListener("click", startReturn);
+  $("till-return-find").addEventListener("submit", findReturnOrder);
+  $("till-return-form").addEventListener("submit", takeBack);
+  $("till-return-cancel").addEventListener("click", leavePickup);
   $("till-pickup-form").addEventListener("submit", handOver);
   $("till-pickup-cancel").addEventListener("click", leavePickup);
   $("till-coupon-form").addEventListener("submit", applyCoupon);
