@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from omniretail.customers.events import CustomersMerged
+from omniretail.kernel.db import Database
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.outbox import Handler, HandlerContext
@@ -40,9 +39,19 @@ def move_on_merge(ctx: HandlerContext, event: CustomersMerged) -> None:
     loyalty_service.merge(session=ctx.session, survivor_id=event.survivor_id, merged_id=event.merged_id)
 
 
-def settle(session: Session, adapters: Any) -> None:
-    """Expire points first-in first-out and bring tiers up to date."""
-    loyalty_service.settle(session=session)
+SETTLE_BATCH = 25  # members per transaction: the job never holds SQLite's write lock for long
+
+
+def settle(db: Database, adapters: Any) -> None:
+    """Expire points first-in first-out and bring tiers up to date, a few members per short transaction so the
+    shop stays responsive while it runs (on SQLite a writer blocks every other writer)."""
+    for _ in range(40):
+        with db.transaction() as session:
+            done = loyalty_service.settle(session=session, batch=SETTLE_BATCH, tiers=False)
+        if done.members_expired < SETTLE_BATCH:
+            break
+    with db.transaction() as session:
+        loyalty_service.settle(session=session, batch=0, tiers=True)
 
 
 HANDLERS: dict[type[Event], list[Handler]] = {
@@ -50,4 +59,4 @@ HANDLERS: dict[type[Event], list[Handler]] = {
     ReturnCompleted: [reverse_on_return],
     CustomersMerged: [move_on_merge],
 }
-JOBS: list[Job] = [Job("loyalty.settle", timedelta(hours=1), settle)]
+JOBS: list[Job] = [Job("loyalty.settle", timedelta(hours=1), settle, owns_transactions=True)]

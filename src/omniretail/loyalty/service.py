@@ -434,8 +434,9 @@ class Settled:
     tiers_changed: int
 
 
-def settle(*, session: Session, batch: int = 500) -> Settled:
-    """Expire unused points whose lots reached their expiry (first-in first-out) and bring tiers up to date."""
+def settle(*, session: Session, batch: int = 500, tiers: bool = True) -> Settled:
+    """Expire unused points whose lots reached their expiry (first-in first-out) for up to ``batch`` members and,
+    with ``tiers``, bring tiers up to date."""
     now = clock.now()
     expired_lots = select(LedgerEntry.lot_id).where(LedgerEntry.kind == Kind.EXPIRE)
     members = list(session.scalars(select(LedgerEntry.customer_id).where(
@@ -455,7 +456,7 @@ def settle(*, session: Session, batch: int = 500) -> Settled:
             if lot.expires_at is not None and lot.expires_at <= now:
                 _entry(session, ref=f"expire:{lot.id}", customer_id=member, kind=Kind.EXPIRE, points=0,
                        lot_id=lot.id, available_at=lot.available_at)
-    return Settled(total, len(members), _update_tiers(session))
+    return Settled(total, len(members), _update_tiers(session) if tiers else 0)
 
 
 def _update_tiers(session: Session) -> int:
