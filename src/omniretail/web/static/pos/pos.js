@@ -472,14 +472,18 @@
     await showQueue();
     $("till-new").focus();
   }
+  // Receipt text is for an ESC/POS printer: drop its initialise and cut commands for the screen.
+  function onScreen(text) {
+    return text.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "").replace(/[\x00-\x09\x0b-\x1f]/g, "")
+      .replace(/\n+$/, "");
+  }
   async function completeTraining(tenders) {
     try {
       const done = await call("POST", API + "/pos/training/sales", { cart_id: state.cart.id,
         tenders: tenders.map((t) => ({ method: t.method, amount_minor: t.amount_minor,
                                        cash_tendered_minor: t.cash_tendered_minor })) });
       $("till-change").textContent = done.change_minor > 0 ? S.change + ": " + show(done.change_minor) : "";
-      $("till-receipt").textContent = done.receipt_text.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "")
-        .replace(/[\x00-\x09\x0b-\x1f]/g, "").replace(/\n+$/, "");
+      $("till-receipt").textContent = onScreen(done.receipt_text);
       $("till-receipt").dataset.number = "TRAINING";
       section("till-done");
       $("till-new").focus();
@@ -510,9 +514,7 @@
                                 { "idempotency-key": "pos-" + state.saleKey });
       const receipt = await call("GET", API + "/orders/" + placed.order_id + "/receipt?format=text");
       $("till-change").textContent = change() > 0 ? S.change + ": " + show(change()) : "";
-      // The text is for an ESC/POS printer: drop its initialise and cut commands for the screen.
-      $("till-receipt").textContent = receipt.replace(/\x1b@/g, "").replace(/\x1dV[\s\S]?/g, "")
-        .replace(/[\x00-\x09\x0b-\x1f]/g, "").replace(/\n+$/, "");
+      $("till-receipt").textContent = onScreen(receipt);
       $("till-receipt").dataset.number = placed.number;
       status("");
       section("till-done");
