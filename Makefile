@@ -12,8 +12,11 @@ export OMNIRETAIL_DATA_DIR ?= var
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
+# Bytecode is compiled at install (a no-op when it is current): where PYTHONDONTWRITEBYTECODE is set, every
+# process would otherwise compile the whole stack again, 7 s instead of 3 s to start on 2 cores.
 install: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(PY) -m compileall -q -j 0 src migrations >/dev/null
 
 demo: install
 	$(PY) -m omniretail.cli db upgrade

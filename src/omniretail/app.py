@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import text
+from sqlalchemy.orm import configure_mappers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omniretail import __version__, bootstrap
@@ -30,7 +31,7 @@ from omniretail.fulfillment import api as fulfillment_api
 from omniretail.identity import api as identity_api
 from omniretail.identity.dependencies import CSRF_COOKIE
 from omniretail.inventory import api as inventory_api
-from omniretail.kernel import migrate
+from omniretail.kernel import i18n, migrate
 from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError, MalformedRequest, NotFound
 from omniretail.kernel.http import (
@@ -39,6 +40,7 @@ from omniretail.kernel.http import (
     problem_response,
     validation_problem,
 )
+from omniretail.kernel.money import Money
 from omniretail.kernel.outbox import Dispatcher, Handler
 from omniretail.loyalty import api as loyalty_api
 from omniretail.ordering import api as ordering_api
@@ -47,6 +49,7 @@ from omniretail.pricing import api as pricing_api
 from omniretail.promotions import api as promotions_api
 from omniretail.returns import api as returns_api
 from omniretail.web import pages as web_pages
+from omniretail.web import templates
 from omniretail.web.backoffice import pages as backoffice_pages
 from omniretail.web.board import pages as board_pages
 from omniretail.web.display import pages as display_pages
@@ -121,6 +124,16 @@ def _install_operational_routes(app: FastAPI, registry: CollectorRegistry) -> No
         return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
+def _warm_up() -> None:
+    """Pay the one-time costs before the server accepts requests, not on the first shopper's page (about 1 s
+    on 2 cores): ORM mapper configuration, every locale's number and currency data and messages, templates."""
+    configure_mappers()
+    for locale in i18n.LOCALES:
+        i18n.translations(locale)
+        Money(100, "EUR").format(locale)
+    templates.compile_all()
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
                handlers: dict[Any, list[Handler]] | None = None, run_dispatcher: bool | None = None) -> FastAPI:
     """Build the application; the embedded dispatcher thread starts with it unless told otherwise."""
@@ -135,6 +148,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _warm_up()
         stop = threading.Event()
         thread = None
         if start_dispatcher:

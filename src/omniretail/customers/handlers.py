@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from omniretail.customers import segments, service
 from omniretail.identity import service as identity_service
 from omniretail.identity.events import CustomerSignedUp
+from omniretail.kernel.db import Database
 from omniretail.kernel.events import Event
 from omniretail.kernel.jobs import Job
 from omniretail.kernel.outbox import Handler, HandlerContext
@@ -23,10 +22,16 @@ def open_profile_on_sign_up(ctx: HandlerContext, event: CustomerSignedUp) -> Non
                                 name=name or "", language=event.locale)
 
 
-def recompute_segments(session: Session, adapters: Any) -> None:
-    """Re-evaluate every segment's rule over the whole customer base."""
-    segments.recompute(session=session)
+def recompute_segments(db: Database, adapters: Any) -> None:
+    """Re-evaluate every segment's rule over the whole customer base: the rules are read in a read-only
+    transaction (on SQLite it takes no write lock while it reads every customer), the changes written in a
+    short one."""
+    with db.transaction(read_only=True) as session:
+        matched = segments.match(session=session)
+    with db.transaction() as session:
+        segments.write_members(session=session, matched=matched)
 
 
 HANDLERS: dict[type[Event], list[Handler]] = {CustomerSignedUp: [open_profile_on_sign_up]}
-JOBS: list[Job] = [Job("customers.recompute_segments", timedelta(hours=1), recompute_segments)]
+JOBS: list[Job] = [Job("customers.recompute_segments", timedelta(hours=1), recompute_segments,
+                       owns_transactions=True)]

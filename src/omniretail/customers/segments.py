@@ -147,6 +147,12 @@ class Recomputed:
 
 def recompute(*, session: Session, codes: Iterable[str] | None = None) -> list[Recomputed]:
     """Re-evaluate the segments (all, or the given codes) over every active customer; write only the changes."""
+    return write_members(session=session, matched=match(session=session, codes=codes))
+
+
+def match(*, session: Session, codes: Iterable[str] | None = None) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Which customers each segment's rule selects now, by segment id (reads only: the periodic job runs this
+    outside the write lock and writes the result in a short transaction of its own)."""
     segments = list_segments(session=session)
     if codes is not None:
         wanted = set(codes)
@@ -155,16 +161,22 @@ def recompute(*, session: Session, codes: Iterable[str] | None = None) -> list[R
             raise SegmentNotFound(f"No segment {', '.join(sorted(unknown))}")
         segments = [s for s in segments if s.code in wanted]
     if not segments:
-        return []
+        return {}
     facts = gather_facts(session=session)
     context = _context(session, segments)
+    return {segment.id: {f.customer_id for f in facts if rules.matches(segment.rule, f, context)}
+            for segment in segments}
+
+
+def write_members(*, session: Session, matched: dict[uuid.UUID, set[uuid.UUID]]) -> list[Recomputed]:
+    """Make each segment's stored members equal ``matched``, comparing with what is stored now."""
     done = []
     now = clock.now()
-    for segment in segments:
-        matched = {f.customer_id for f in facts if rules.matches(segment.rule, f, context)}
+    for segment in session.scalars(select(Segment).where(Segment.id.in_(list(matched))).order_by(Segment.code)):
+        members = matched[segment.id]
         current = set(session.scalars(select(SegmentMember.profile_id)
                                       .where(SegmentMember.segment_id == segment.id)))
-        gone, new = current - matched, matched - current
+        gone, new = current - members, members - current
         if gone:
             for chunk in _chunks(sorted(gone)):
                 session.execute(delete(SegmentMember).where(SegmentMember.segment_id == segment.id,
@@ -172,8 +184,8 @@ def recompute(*, session: Session, codes: Iterable[str] | None = None) -> list[R
         if new:
             session.execute(insert(SegmentMember), [{"segment_id": segment.id, "profile_id": pid, "added_at": now}
                                                     for pid in sorted(new)])
-        segment.member_count, segment.recomputed_at = len(matched), now
-        done.append(Recomputed(segment.code, len(matched), len(new), len(gone)))
+        segment.member_count, segment.recomputed_at = len(members), now
+        done.append(Recomputed(segment.code, len(members), len(new), len(gone)))
     session.flush()
     return done
 

@@ -50,8 +50,11 @@ def settle(db: Database, adapters: Any) -> None:
             done = loyalty_service.settle(session=session, batch=SETTLE_BATCH, tiers=False)
         if done.members_expired < SETTLE_BATCH:
             break
-    with db.transaction() as session:
-        loyalty_service.settle(session=session, batch=0, tiers=True)
+    with db.transaction(read_only=True) as session:
+        changes = loyalty_service.tier_changes(session=session)
+    for start in range(0, len(changes), SETTLE_BATCH):
+        with db.transaction() as session:
+            loyalty_service.apply_tiers(session=session, changes=changes[start:start + SETTLE_BATCH])
 
 
 HANDLERS: dict[type[Event], list[Handler]] = {

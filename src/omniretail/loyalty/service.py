@@ -460,19 +460,45 @@ def settle(*, session: Session, batch: int = 500, tiers: bool = True) -> Settled
 
 
 def _update_tiers(session: Session) -> int:
+    return apply_tiers(session=session, changes=tier_changes(session=session))
+
+
+def tier_changes(*, session: Session) -> list[tuple[uuid.UUID, str | None]]:
+    """(member, tier code) for every member whose tier differs from what their last 12 months' spend earns
+    (reads only: the periodic job computes this outside the write lock, then applies it a few members at a
+    time)."""
     known = tiers(session=session)
     if not known:
-        return 0
+        return []
     since = clock.now() - timedelta(days=365)
     spend = {customer_id: total for customer_id, total in session.execute(
         select(LedgerEntry.customer_id, func.sum(LedgerEntry.spend_minor))
         .where(LedgerEntry.created_at >= since).group_by(LedgerEntry.customer_id))}
+    changes = []
+    for customer_id, current in session.execute(select(Account.customer_id, Account.tier_code)
+                                                .where(Account.merged_into.is_(None))
+                                                .order_by(Account.customer_id)):
+        tier = rules.tier_for(int(spend.get(customer_id) or 0), known)
+        code = tier.code if tier else None
+        if code != current:
+            changes.append((customer_id, code))
+    return changes
+
+
+def apply_tiers(*, session: Session, changes: Sequence[tuple[uuid.UUID, str | None]]) -> int:
+    """Move each member to the tier given, with the upgrade coupon where the new tier is higher and has one;
+    a member already there (another run moved them) is left alone."""
+    if not changes:
+        return 0
+    known = tiers(session=session)
     rank = {t.code: i for i, t in enumerate(known)}
     upgrades = {t.code: t for t in session.scalars(select(Tier).where(Tier.upgrade_promotion_id.is_not(None)))}
+    wanted = dict(changes)
     changed = 0
-    for account in session.scalars(select(Account).where(Account.merged_into.is_(None))):
-        tier = rules.tier_for(int(spend.get(account.customer_id) or 0), known)
-        code = tier.code if tier else None
+    for account in session.scalars(select(Account).where(Account.customer_id.in_(list(wanted)),
+                                                         Account.merged_into.is_(None))
+                                   .order_by(Account.customer_id)):
+        code = wanted[account.customer_id]
         if code == account.tier_code:
             continue
         upgraded = code is not None and (account.tier_code is None or rank.get(code, 0) > rank.get(

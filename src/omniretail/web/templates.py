@@ -22,6 +22,14 @@ env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select
 env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
+def compile_all() -> int:
+    """Compile every template now (the server calls this before it accepts requests); returns how many."""
+    names = env.list_templates(extensions=["html", "txt", "xml"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def locale_for(request: Request, preferred: str | None = None) -> str:
     """``?lang=`` first, then the language cookie, then the account's, then Accept-Language."""
     asked = request.query_params.get("lang")
