@@ -43,15 +43,27 @@ from omniretail.kernel.http import (
 from omniretail.kernel.money import Money
 from omniretail.kernel.outbox import Dispatcher, Handler
 from omniretail.loyalty import api as loyalty_api
+from omniretail.marketing import api as marketing_api
 from omniretail.ordering import api as ordering_api
 from omniretail.payments import api as payments_api
 from omniretail.pricing import api as pricing_api
 from omniretail.promotions import api as promotions_api
 from omniretail.returns import api as returns_api
+from omniretail.reviews import api as reviews_api
+from omniretail.support import api as support_api
+from omniretail.support.chat import api as chat_api
 from omniretail.web import pages as web_pages
 from omniretail.web import templates
+from omniretail.web.backoffice import catalog as backoffice_catalog
+from omniretail.web.backoffice import notifications as backoffice_notifications
 from omniretail.web.backoffice import pages as backoffice_pages
+from omniretail.web.backoffice import people as backoffice_people
+from omniretail.web.backoffice import queues as backoffice_queues
+from omniretail.web.backoffice import reviews as backoffice_reviews
+from omniretail.web.backoffice import stockroom as backoffice_stockroom
+from omniretail.web.backoffice import support as backoffice_support
 from omniretail.web.board import pages as board_pages
+from omniretail.web.chat import pages as chat_pages
 from omniretail.web.display import pages as display_pages
 from omniretail.web.pos import api as pos_api
 from omniretail.web.pos import pages as pos_pages
@@ -185,12 +197,16 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     for router in (identity_api.router, channels_api.router, catalog_api.router, pricing_api.router,
                    inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
                    ordering_api.router, branding_api.router, customers_api.router, loyalty_api.router,
-                   promotions_api.router, fulfillment_api.router, returns_api.router, pos_api.router):
+                   promotions_api.router, fulfillment_api.router, returns_api.router, pos_api.router,
+                   support_api.router, chat_api.router, reviews_api.router, marketing_api.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(storefront_pages.router)
     app.include_router(board_pages.router)
     app.include_router(pos_pages.router)
-    app.include_router(backoffice_pages.router)
+    for router in (backoffice_pages.router, backoffice_catalog.router, backoffice_stockroom.router,
+                   backoffice_people.router, backoffice_queues.router, backoffice_support.router,
+                   backoffice_reviews.router, backoffice_notifications.router, chat_pages.router):
+        app.include_router(router)
     app.include_router(display_pages.router)
     app.include_router(web_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -24,16 +24,19 @@ from omniretail.kernel.jobs import Job
 from omniretail.kernel.mail import Mailer, SmtpMailer
 from omniretail.kernel.outbox import Handler
 from omniretail.loyalty import handlers as loyalty_handlers
+from omniretail.marketing import handlers as marketing_handlers
 from omniretail.ordering import handlers as ordering_handlers
 from omniretail.payments import handlers as payments_handlers
 from omniretail.pricing import handlers as pricing_handlers
 from omniretail.promotions import handlers as promotions_handlers
 from omniretail.returns import handlers as returns_handlers
+from omniretail.reviews import handlers as reviews_handlers
+from omniretail.support import handlers as support_handlers
 
 HANDLER_MODULES = (identity_handlers, catalog_handlers, channels_handlers, pricing_handlers, inventory_handlers,
                    cart_handlers, checkout_handlers, payments_handlers, ordering_handlers,
                    branding_handlers, customers_handlers, loyalty_handlers, promotions_handlers,
-                   fulfillment_handlers, returns_handlers)
+                   fulfillment_handlers, returns_handlers, support_handlers, reviews_handlers, marketing_handlers)
 
 
 @dataclass

@@ -38,6 +38,8 @@ from omniretail.kernel.db import Database
 from omniretail.kernel.errors import DomainError
 from omniretail.loyalty import cli as loyalty_cli
 from omniretail.loyalty import demo as loyalty_demo
+from omniretail.marketing import cli as marketing_cli
+from omniretail.marketing import demo as marketing_demo
 from omniretail.ordering import cli as ordering_cli
 from omniretail.ordering import demo as ordering_demo
 from omniretail.payments import cli as payments_cli
@@ -47,6 +49,10 @@ from omniretail.promotions import cli as promotions_cli
 from omniretail.promotions import demo as promotions_demo
 from omniretail.returns import cli as returns_cli
 from omniretail.returns import demo as returns_demo
+from omniretail.reviews import cli as reviews_cli
+from omniretail.reviews import demo as reviews_demo
+from omniretail.support import cli as support_cli
+from omniretail.support import demo as support_demo
 
 app = typer.Typer(help="omniretail: unified commerce platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -62,7 +68,8 @@ for _name, _sub in (("catalog", catalog_cli.app), ("channels", channels_cli.app)
                     ("payments", payments_cli.app), ("orders", ordering_cli.app),
                     ("brand", branding_cli.app), ("customers", customers_cli.app), ("loyalty", loyalty_cli.app),
                     ("promotions", promotions_cli.app), ("fulfillment", fulfillment_cli.app),
-                    ("returns", returns_cli.app)):
+                    ("returns", returns_cli.app), ("support", support_cli.app), ("reviews", reviews_cli.app),
+                    ("marketing", marketing_cli.app)):
     app.add_typer(_sub, name=_name)
 console = Console()
 err = Console(stderr=True)
@@ -101,7 +108,8 @@ def demo_load(force: Annotated[bool, typer.Option(help="Load even if data exists
         identity_demo.assign_stores(session, own_store=stores[0].id,
                                     franchise_stores=[f.id for f in franchise if f.franchise_partner == partner])
         for part in (branding_demo, channels_demo, catalog_demo, pricing_demo, inventory_demo, fulfillment_demo,
-                     customers_demo, loyalty_demo, promotions_demo, ordering_demo, returns_demo):
+                     customers_demo, loyalty_demo, promotions_demo, ordering_demo, returns_demo, marketing_demo,
+                     reviews_demo, support_demo):
             part.load(session)
     console.print("demo retailer loaded")
 

@@ -14,14 +14,18 @@ from omniretail.inventory import models as inventory_models
 from omniretail.kernel import jobs, numbers, outbox
 from omniretail.kernel.db import Base
 from omniretail.loyalty import models as loyalty_models
+from omniretail.marketing import models as marketing_models
 from omniretail.ordering import models as ordering_models
 from omniretail.payments import models as payments_models
 from omniretail.pricing import models as pricing_models
 from omniretail.promotions import models as promotions_models
 from omniretail.returns import models as returns_models
+from omniretail.reviews import models as reviews_models
+from omniretail.support import models as support_models
+from omniretail.support.chat import models as chat_models
 
 MODEL_MODULES = (outbox, jobs, numbers, identity_models, catalog_models, channels_models, pricing_models,
                  inventory_models, cart_models, checkout_models, payments_models, ordering_models,
                  branding_models, customers_models, loyalty_models, promotions_models, fulfillment_models,
-                 returns_models)
+                 returns_models, support_models, chat_models, reviews_models, marketing_models)
 metadata = Base.metadata

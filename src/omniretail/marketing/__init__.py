@@ -1,0 +1,1 @@
+"""Marketing: notifications to customers (e-mail, SMS, push) with consent and quiet hours."""

@@ -1,0 +1,3 @@
+"""Marketing tables."""
+
+from __future__ import annotations

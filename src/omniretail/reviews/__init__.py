@@ -1,0 +1,1 @@
+"""Reviews, ratings, surveys, sentiment and themes."""

@@ -1,0 +1,7 @@
+"""Reviews API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["reviews"])

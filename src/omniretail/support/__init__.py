@@ -1,0 +1,1 @@
+"""Customer service: tickets from every channel, SLA clocks, escalation, callbacks, canned replies, CSAT."""

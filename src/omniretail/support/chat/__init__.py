@@ -1,0 +1,1 @@
+"""Live chat between a storefront visitor and a staff advisor, over WebSockets."""

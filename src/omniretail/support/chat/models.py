@@ -1,0 +1,3 @@
+"""Chat tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Support tables."""
+
+from __future__ import annotations
