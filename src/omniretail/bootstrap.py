@@ -25,6 +25,7 @@ from omniretail.kernel.mail import Mailer, SmtpMailer
 from omniretail.kernel.outbox import Handler
 from omniretail.loyalty import handlers as loyalty_handlers
 from omniretail.marketing import handlers as marketing_handlers
+from omniretail.marketing.senders import Senders, build_senders
 from omniretail.ordering import handlers as ordering_handlers
 from omniretail.payments import handlers as payments_handlers
 from omniretail.pricing import handlers as pricing_handlers
@@ -45,6 +46,7 @@ class Adapters:
 
     settings: Settings
     mailer: Mailer
+    senders: Senders | None = None
 
 
 def build_adapters(settings: Settings) -> Adapters:
@@ -52,7 +54,7 @@ def build_adapters(settings: Settings) -> Adapters:
                         username=settings.smtp_username,
                         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
                         starttls=settings.smtp_starttls)
-    return Adapters(settings=settings, mailer=mailer)
+    return Adapters(settings=settings, mailer=mailer, senders=build_senders(settings, mailer))
 
 
 def merge_handlers(*registries: dict[type[Event], list[Handler]]) -> dict[type[Event], list[Handler]]:

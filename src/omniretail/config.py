@@ -75,6 +75,20 @@ class Settings(BaseSettings):
         path.chmod(0o600)
         return key
 
+    # --- notifications (marketing): SMS and push through JSON-over-HTTP providers, off while no URL is set ---
+    sms_provider_url: str | None = None
+    sms_provider_auth_header: SecretStr | None = None
+    sms_provider_body: str = '{"to": "{to}", "text": "{text}", "reference": "{reference}"}'
+    push_provider_url: str | None = None
+    push_provider_auth_header: SecretStr | None = None
+    push_provider_body: str = '{"user": "{to}", "title": "{title}", "body": "{text}", "reference": "{reference}"}'
+    notify_provider_timeout: float = Field(default=10.0, gt=0, le=120)
+    notify_webhook_secret: SecretStr | None = None
+    notify_quiet_start: str = Field(default="21:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    notify_quiet_end: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    notify_timezone: str = "UTC"
+    notify_max_attempts: int = Field(default=6, ge=1, le=50)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
