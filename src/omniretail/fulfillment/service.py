@@ -393,3 +393,22 @@ __all__ = ["Box", "CarrierService", "Delay", "Shipment", "TrackingEvent", "add_b
            "label_pdf", "mark_ready_for_pickup", "open_delays", "pack", "pick_list", "plan_parcels",
            "receive_webhook", "settings", "shipments_of", "start_shipments", "track", "track_by_staff",
            "tracking_events", "watch_dispatch"]
+
+
+def search_shipments(*, session: Session, location_ids: frozenset[uuid.UUID] | None,
+                     location_id: uuid.UUID | None = None, statuses: Sequence[str] | None = None, offset: int = 0,
+                     limit: int | None = 50) -> tuple[list[Shipment], int]:
+    """The fulfilment queue: shipments at these locations (None: everywhere) by status, oldest promise first,
+    and how many match."""
+    from sqlalchemy import func
+
+    stmt = select(Shipment)
+    if location_ids is not None:
+        stmt = stmt.where(Shipment.location_id.in_(list(location_ids)))
+    if location_id is not None:
+        stmt = stmt.where(Shipment.location_id == location_id)
+    if statuses:
+        stmt = stmt.where(Shipment.status.in_(list(statuses)))
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    stmt = stmt.order_by(Shipment.promised_by, Shipment.number).offset(max(offset, 0))
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit))), total

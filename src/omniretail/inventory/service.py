@@ -689,3 +689,24 @@ def page_movements(*, session: Session, actor: Principal, location_id: uuid.UUID
     return paginate(session, stmt, Movement.id, cursor=cursor, limit=limit)
 
 
+
+
+def search_movements(*, session: Session, actor: Principal, location_id: uuid.UUID,
+                     variant_id: uuid.UUID | None = None, kind: str | None = None, since: datetime | None = None,
+                     until: datetime | None = None, newest_first: bool = True, offset: int = 0,
+                     limit: int | None = 50) -> tuple[list[Movement], int]:
+    """One location's ledger filtered by item, kind and time, a page of it and how many lines match in all."""
+    stmt = scoped_to_locations(select(Movement), Movement.location_id, actor, location_id)
+    if variant_id is not None:
+        stmt = stmt.where(Movement.variant_id == variant_id)
+    if kind is not None:
+        stmt = stmt.where(Movement.kind == kind)
+    if since is not None:
+        stmt = stmt.where(Movement.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(Movement.occurred_at < until)
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    order = (Movement.occurred_at.desc(), Movement.id.desc()) if newest_first else (Movement.occurred_at,
+                                                                                    Movement.id)
+    stmt = stmt.order_by(*order).offset(max(offset, 0))
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit))), total

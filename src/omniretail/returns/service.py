@@ -307,3 +307,22 @@ def complete_settled(*, session: Session, limit: int = 100) -> int:
 
 __all__ = ["LineIn", "ReturnLine", "ReturnRequest", "complete", "current_policy", "get_return", "inspect",
            "list_returns", "reason_counts", "request_return", "returned_units", "set_policy"]
+
+
+def search_returns(*, session: Session, actor: Principal, status: str | None = None,
+                   location_id: uuid.UUID | None = None, offset: int = 0,
+                   limit: int | None = 50) -> tuple[list[ReturnRequest], int]:
+    """The returns queue: returns the caller may see, by status and store, oldest first, and how many match."""
+    stmt = select(ReturnRequest)
+    places = actor.locations_for(Permission.RETURNS_MANAGE)
+    if places is not None:
+        stmt = stmt.where(ReturnRequest.location_id.in_(list(places))
+                          | ReturnRequest.received_location_id.in_(list(places)))
+    if status:
+        stmt = stmt.where(ReturnRequest.status == status)
+    if location_id is not None:
+        stmt = stmt.where((ReturnRequest.location_id == location_id)
+                          | (ReturnRequest.received_location_id == location_id))
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    stmt = stmt.order_by(ReturnRequest.created_at, ReturnRequest.id).offset(max(offset, 0))
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit))), total
