@@ -503,3 +503,69 @@ def count_profiles(*, session: Session) -> int:
 def profiles_by_ids(*, session: Session, ids: Iterable[uuid.UUID]) -> list[Profile]:
     wanted = list(ids)
     return list(session.scalars(select(Profile).where(Profile.id.in_(wanted)))) if wanted else []
+
+
+# --- the back office's customer pages (web/backoffice/people.py) ---------------------------------------------------
+
+def search_profiles(*, session: Session, q: str | None = None, segment: str | None = None, tier: str | None = None,
+                    offset: int = 0, limit: int = 50) -> tuple[list[Profile], int]:
+    """Active profiles found by phone, e-mail, card or name start, in a segment or tier, one page and the total."""
+    stmt = select(Profile).where(Profile.status == ACTIVE)
+    if q and q.strip():
+        stmt = stmt.where(Profile.id.in_([p.id for p in lookup(session=session, q=q, limit=500)]))
+    if segment:
+        stmt = stmt.where(Profile.id.in_(select(SegmentMember.profile_id).join(
+            Segment, Segment.id == SegmentMember.segment_id).where(Segment.code == segment)))
+    if tier:
+        stmt = stmt.where(Profile.tier == tier)
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    rows = session.scalars(stmt.order_by(Profile.family_key, Profile.name_key, Profile.id)
+                           .offset(offset).limit(limit))
+    return list(rows), total
+
+
+def segment_choices(*, session: Session) -> list[tuple[str, str]]:
+    """Every segment's code and name, for filters."""
+    return [(code, name) for code, name in session.execute(select(Segment.code, Segment.name).order_by(Segment.code))]
+
+
+def tier_codes_in_use(*, session: Session) -> list[str]:
+    """The loyalty tiers recorded on active profiles, for filters."""
+    return [t for t in session.scalars(select(Profile.tier).where(Profile.status == ACTIVE, Profile.tier.is_not(None))
+                                       .distinct().order_by(Profile.tier)) if t]
+
+
+def overview_of(*, session: Session, customer_id: uuid.UUID) -> Any:
+    """The 360 view of ``customers.overview`` (profile, identities, addresses, consents, segments, orders)."""
+    from omniretail.customers import overview
+
+    return overview.overview(session=session, customer_id=customer_id, order_limit=50)
+
+
+def duplicate_pairs(*, session: Session, limit: int = 100) -> list[Any]:
+    """Pairs of active profiles that look like one person, with the reasons (``customers.merging``)."""
+    from omniretail.customers import merging
+
+    return merging.find_duplicates(session=session, limit=limit)
+
+
+def merge_profiles(*, session: Session, survivor_id: uuid.UUID, merged_id: uuid.UUID, actor: str,
+                   reason: str = "") -> Any:
+    """Fold ``merged_id`` into ``survivor_id`` (``customers.merging.merge``; records ``CustomersMerged``)."""
+    from omniretail.customers import merging
+
+    return merging.merge(session=session, survivor_id=survivor_id, merged_id=merged_id, actor=actor, reason=reason)
+
+
+def export_profile(*, session: Session, customer_id: uuid.UUID) -> dict[str, Any]:
+    """Everything held about the customer as JSON-ready data (GDPR access request)."""
+    from omniretail.customers import privacy
+
+    return privacy.export(session=session, customer_id=customer_id)
+
+
+def erase_profile(*, session: Session, customer_id: uuid.UUID, actor: str) -> Profile:
+    """Anonymize the customer's personal data on request (``customers.privacy.erase``)."""
+    from omniretail.customers import privacy
+
+    return privacy.erase(session=session, customer_id=customer_id, actor=actor)

@@ -563,3 +563,42 @@ def record_entry(*, session: Session, ref: str, customer_id: uuid.UUID, kind: Ki
     expires = _expiry(program(session=session), clock.now()) if points > 0 else None
     return _entry(session, ref=ref, customer_id=customer_id, kind=kind, points=points, expires_at=expires,
                   note=note[:200])
+
+
+# -- the back office's loyalty page (web/backoffice/people.py) -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    name: str
+    currency: str
+    points_per_unit: int
+    point_value_minor: int
+    return_window_days: int
+    expiry_months: int
+    min_redeem_points: int
+    referral_points: int
+    channel_multipliers: dict[str, int]
+
+
+def program_settings(*, session: Session) -> ProgramSettings:
+    """The programme's name, currency and settings as stored (defaults until configured)."""
+    row = session.get(Program, DEFAULT)
+    found = program(session=session)
+    return ProgramSettings(row.name if row else "Members", row.currency if row else "EUR", found.points_per_unit,
+                           found.point_value_minor, found.return_window_days, found.expiry_months,
+                           found.min_redeem_points, found.referral_points, dict(found.channel_multipliers))
+
+
+def reward_catalog(*, session: Session) -> list[Any]:
+    """The rewards catalog (``loyalty.rewards``)."""
+    from omniretail.loyalty import rewards
+
+    return rewards.rewards(session=session)
+
+
+def add_catalog_reward(*, session: Session, code: str, name: str, points_cost: int, promotion_id: uuid.UUID) -> Any:
+    """Put a reward in the catalog (``loyalty.rewards.add_reward``)."""
+    from omniretail.loyalty import rewards
+
+    return rewards.add_reward(session=session, code=code, name=name, points_cost=points_cost,
+                              promotion_id=promotion_id)

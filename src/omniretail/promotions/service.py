@@ -478,3 +478,41 @@ def order_adjustments(*, session: Session, order_id: uuid.UUID) -> list[Allocati
     """Every allocation of an order's discount (for receipts and audits)."""
     return [Allocation(a.variant_id, a.source, a.label, a.amount_minor) for a in session.scalars(
         select(LineAllocation).where(LineAllocation.order_id == order_id).order_by(LineAllocation.id))]
+
+
+# -- the back office's coupon lists (web/backoffice/people.py) -------------------------------------------------------
+
+@dataclass(frozen=True)
+class CouponUsage:
+    code: str
+    batch: str | None
+    usage_limit: int | None
+    customer_id: uuid.UUID | None
+    created_at: datetime
+    uses: int
+
+
+def coupon_usage(*, session: Session, promotion_id: uuid.UUID, batch: str | None = None, offset: int = 0,
+                 limit: int | None = 50) -> tuple[list[CouponUsage], int]:
+    """A promotion's coupons (optionally one batch) with their claimed uses, by code, one page and the total."""
+    where = [Coupon.promotion_id == promotion_id]
+    if batch:
+        where.append(Coupon.batch == batch)
+    total = int(session.scalar(select(func.count()).select_from(Coupon).where(*where)) or 0)
+    uses = (select(CouponUse.coupon_id, func.count().label("n")).where(CouponUse.status.in_(CLAIMED))
+            .group_by(CouponUse.coupon_id).subquery())
+    stmt = (select(Coupon, func.coalesce(uses.c.n, 0)).outerjoin(uses, uses.c.coupon_id == Coupon.id)
+            .where(*where).order_by(Coupon.code).offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = [CouponUsage(c.code, c.batch, c.usage_limit, c.customer_id, c.created_at, int(n))
+            for c, n in session.execute(stmt)]
+    return rows, total
+
+
+def coupon_batches(*, session: Session, promotion_id: uuid.UUID) -> list[tuple[str, int]]:
+    """The batches of a promotion's generated coupons with how many codes each holds, newest last."""
+    rows = session.execute(select(Coupon.batch, func.count(), func.min(Coupon.created_at))
+                           .where(Coupon.promotion_id == promotion_id, Coupon.batch.is_not(None))
+                           .group_by(Coupon.batch).order_by(func.min(Coupon.created_at), Coupon.batch))
+    return [(str(b), int(n)) for b, n, _ in rows]
