@@ -172,7 +172,8 @@ def stock(request: Request, session: SessionDep, staff: OptionalStaff, store: Te
         session=session, variant_ids=list({lv.variant_id for lv in levels.items}))} if levels.items else {}
     rows = [{"sku": refs[lv.variant_id].sku if lv.variant_id in refs else "?",
              "name": refs[lv.variant_id].name if lv.variant_id in refs else "",
-             "location": names.get(lv.location_id, ""), "on_hand": lv.on_hand, "reserved": lv.reserved,
+             "location": names.get(lv.location_id, ""), "location_id": lv.location_id, "on_hand": lv.on_hand,
+             "reserved": lv.reserved,
              "available": lv.available,
              "last_movement": lv.last_movement_at.strftime("%Y-%m-%d %H:%M") if lv.last_movement_at else ""}
             for lv in levels.items]
