@@ -458,3 +458,178 @@ def promotion_facts(*, session: Session, product_ids: Sequence[uuid.UUID]) -> di
     for product_id, path in rows:
         categories[product_id].update(uuid.UUID(hex=part) for part in path.split("/") if part)
     return {pid: PromotionFacts(brand, frozenset(categories[pid])) for pid, brand in brands.items()}
+
+
+# Back-office lists and images (appended for the back-office catalog pages)
+
+import io  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from PIL import Image, UnidentifiedImageError  # noqa: E402
+
+from omniretail.catalog.rules import LOCALES, pick  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """A product as the back-office list shows it: name in the asked locale (with fallback) and its SKUs."""
+
+    id: uuid.UUID
+    code: str
+    brand: str
+    status: str
+    name: str
+    skus: tuple[str, ...]
+    updated_at: datetime
+
+
+ADMIN_PRODUCT_SORTS = ("code", "-code", "brand", "-brand", "name", "-name", "updated", "-updated")
+
+
+def _admin_product_query(session: Session, *, text: str | None, status: str | None, brand: str | None,
+                         category_id: uuid.UUID | None) -> Any:
+    stmt = select(Product.id)
+    if status:
+        stmt = stmt.where(Product.status == status)
+    if brand:
+        stmt = stmt.where(Product.brand == brand)
+    if category_id:
+        stmt = stmt.where(Product.id.in_(select(ProductCategory.product_id).where(
+            ProductCategory.category_id.in_(catalog_categories.subtree_ids(session=session, category_id=category_id)))))
+    needle = (text or "").strip()
+    if needle:
+        cleaned = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{cleaned}%"
+        stmt = stmt.where(
+            Product.code.ilike(pattern, escape="\\")
+            | Product.id.in_(select(Variant.product_id).where(Variant.sku.ilike(pattern, escape="\\")
+                                                              | (Variant.barcode == needle)))
+            | Product.id.in_(select(ProductTranslation.product_id).where(
+                ProductTranslation.name.ilike(pattern, escape="\\"))))
+    return stmt
+
+
+def search_products_admin(*, session: Session, text: str | None = None, status: str | None = None,
+                          brand: str | None = None, category_id: uuid.UUID | None = None, sort: str = "-updated",
+                          locale: str = DEFAULT_LOCALE, offset: int = 0,
+                          limit: int | None = 50) -> tuple[list[ProductRow], int]:
+    """Products matching a SKU, barcode, code or name in any locale, filtered, sorted and paged; with the total."""
+    ids = _admin_product_query(session, text=text, status=status, brand=brand, category_id=category_id)
+    total = int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    key = sort if sort in ADMIN_PRODUCT_SORTS else "-updated"
+    name = (select(ProductTranslation.name).where(ProductTranslation.product_id == Product.id,
+                                                  ProductTranslation.locale == DEFAULT_LOCALE)
+            .correlate(Product).scalar_subquery())
+    columns = {"code": Product.code, "brand": Product.brand, "name": name, "updated": Product.updated_at}
+    column = columns[key.lstrip("-")]
+    stmt = (select(Product.id, Product.code, Product.brand, Product.status, Product.updated_at)
+            .where(Product.id.in_(ids))
+            .order_by(column.desc() if key.startswith("-") else column.asc(), Product.id).offset(max(offset, 0)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    found = session.execute(stmt).all()
+    names: dict[uuid.UUID, dict[str, str]] = {row.id: {} for row in found}
+    skus: dict[uuid.UUID, list[str]] = {row.id: [] for row in found}
+    chunks = [[row.id for row in found[i:i + 500]] for i in range(0, len(found), 500)]
+    for chunk in chunks:
+        for product_id, text_locale, name_text in session.execute(select(
+                ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.name)
+                .where(ProductTranslation.product_id.in_(chunk))):
+            names[product_id][text_locale] = name_text
+        for product_id, sku in session.execute(select(Variant.product_id, Variant.sku).where(
+                Variant.product_id.in_(chunk)).order_by(Variant.position, Variant.sku)):
+            skus[product_id].append(sku)
+    return [ProductRow(id=row.id, code=row.code, brand=row.brand, status=row.status, name=pick(names[row.id], locale),
+                       skus=tuple(skus[row.id]), updated_at=row.updated_at) for row in found], total
+
+
+def list_brands(*, session: Session) -> list[str]:
+    """Every brand in the catalog, alphabetically."""
+    return list(session.scalars(select(Product.brand).distinct().order_by(Product.brand)))
+
+
+def product_ids_by_code(*, session: Session, codes: Sequence[str]) -> dict[str, uuid.UUID]:
+    """Product ids by product code, for the codes that exist."""
+    wanted = [c for c in dict.fromkeys(codes) if c]
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Product.code, Product.id).where(Product.code.in_(wanted))).all())
+
+
+def product_codes(*, session: Session, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Product codes by id."""
+    if not product_ids:
+        return {}
+    return dict(session.execute(select(Product.id, Product.code).where(Product.id.in_(list(product_ids)))).all())
+
+
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+IMAGE_MAX_PIXELS = 8000
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+IMAGE_BOX = 1600
+THUMBNAIL_BOX = 320
+
+
+def _alt_texts(alt: Mapping[str, str]) -> dict[str, str]:
+    bad = [FieldError(("body", "alt", loc), "unsupported locale or longer than 300 characters")
+           for loc, text in alt.items() if loc not in LOCALES or len(text) > 300]
+    if bad:
+        raise InvalidProduct(errors=bad)
+    return {loc: text.strip() for loc, text in alt.items() if text.strip()}
+
+
+def add_product_image(*, session: Session, actor: Principal | None, product_id: uuid.UUID, data: bytes,
+                      media_dir: Path, alt: Mapping[str, str] | None = None) -> Media:
+    """Store an uploaded picture (JPEG, PNG or WebP) under ``media_dir`` with a thumbnail, last in the gallery."""
+    require(actor)
+    product = get_product(session=session, product_id=product_id)
+    texts = _alt_texts(alt or {})
+    if not data or len(data) > IMAGE_MAX_BYTES:
+        raise InvalidProduct("An image is a picture of at most 8 MB",
+                             errors=[FieldError(("body", "image"), "empty or larger than 8 MB")])
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in IMAGE_FORMATS or max(probe.size) > IMAGE_MAX_PIXELS:
+                raise InvalidProduct(errors=[FieldError(("body", "image"), "JPEG, PNG or WebP up to 8000 px")])
+            probe.load()
+            picture = probe.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
+        raise InvalidProduct(errors=[FieldError(("body", "image"), "not a picture we can read")]) from exc
+    picture.thumbnail((IMAGE_BOX, IMAGE_BOX))
+    media = Media(product_id=product.id, path="", thumbnail_path="", content_type="image/jpeg",
+                  width=picture.width, height=picture.height, alt=texts,
+                  position=(session.scalar(select(func.max(Media.position)).where(Media.product_id == product.id))
+                            or 0) + 1)
+    session.add(media)
+    session.flush()
+    folder = f"catalog/{product.id.hex}"
+    media.path, media.thumbnail_path = f"{folder}/{media.id.hex}.jpg", f"{folder}/{media.id.hex}.thumb.jpg"
+    (media_dir / folder).mkdir(parents=True, exist_ok=True)
+    picture.save(media_dir / media.path, "JPEG", quality=85)
+    picture.thumbnail((THUMBNAIL_BOX, THUMBNAIL_BOX))
+    picture.save(media_dir / media.thumbnail_path, "JPEG", quality=80)
+    _changed(session, product)
+    return media
+
+
+def set_image_alt(*, session: Session, actor: Principal | None, media_id: uuid.UUID,
+                  alt: Mapping[str, str]) -> Media:
+    """Replace an image's alt texts (per locale; an empty text removes that locale's)."""
+    require(actor)
+    media = session.get(Media, media_id)
+    if media is None:
+        raise ProductNotFound(f"No image {media_id}")
+    media.alt = _alt_texts(alt)
+    _changed(session, get_product(session=session, product_id=media.product_id))
+    return media
+
+
+def remove_image(*, session: Session, actor: Principal | None, media_id: uuid.UUID) -> None:
+    """Take an image out of a product's gallery (the files stay until a clean-up)."""
+    require(actor)
+    media = session.get(Media, media_id)
+    if media is None:
+        raise ProductNotFound(f"No image {media_id}")
+    product = get_product(session=session, product_id=media.product_id)
+    session.delete(media)
+    _changed(session, product)

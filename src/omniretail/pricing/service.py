@@ -280,3 +280,48 @@ def next_price_change(*, session: Session, after: datetime) -> datetime | None:
                for column in (SalePrice.starts_at, SalePrice.ends_at)]
     found = [m for m in moments if m is not None]
     return min(found) if found else None
+
+
+# Back-office price pages (appended for the back-office price lists)
+
+@dataclass(frozen=True)
+class PriceRow:
+    """One variant's price in a list as the back office shows it: regular and current (a sale may apply)."""
+
+    variant_id: uuid.UUID
+    amount_minor: int
+    current_minor: int
+    updated_at: datetime
+
+
+PRICE_SORTS = ("variant", "amount", "-amount", "updated", "-updated")
+
+
+def page_prices(*, session: Session, price_list_id: uuid.UUID, variant_ids: Sequence[uuid.UUID] | None = None,
+                sort: str = "variant", offset: int = 0, limit: int | None = 50,
+                at: datetime | None = None) -> tuple[list[PriceRow], int]:
+    """A page of a list's prices (optionally only some variants), sorted, with the total count."""
+    get_price_list(session=session, price_list_id=price_list_id)
+    where = [Price.price_list_id == price_list_id]
+    if variant_ids is not None:
+        where.append(Price.variant_id.in_(list(variant_ids)))
+    total = int(session.scalar(select(func.count()).select_from(Price).where(*where)) or 0)
+    key = sort if sort in PRICE_SORTS else "variant"
+    column = {"variant": Price.variant_id, "amount": Price.amount_minor,
+              "updated": Price.updated_at}[key.lstrip("-")]
+    stmt = (select(Price.variant_id, Price.amount_minor, Price.updated_at,
+                   _current_amount(at or clock.now()).label("current"))
+            .where(*where).order_by(column.desc() if key.startswith("-") else column.asc(), Price.id)
+            .offset(max(offset, 0)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = [PriceRow(variant_id=r.variant_id, amount_minor=int(r.amount_minor), current_minor=int(r.current),
+                     updated_at=r.updated_at) for r in session.execute(stmt)]
+    return rows, total
+
+
+def sales_of(*, session: Session, price_list_id: uuid.UUID, variant_id: uuid.UUID) -> list[SalePrice]:
+    """The sale prices scheduled for a variant in a list, latest start first."""
+    return list(session.scalars(select(SalePrice).where(SalePrice.price_list_id == price_list_id,
+                                                        SalePrice.variant_id == variant_id)
+                                .order_by(SalePrice.starts_at.desc())))
