@@ -6,12 +6,15 @@ moment it is committed. Other contexts read the catalog through ``variant_refs``
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -39,11 +42,13 @@ from omniretail.catalog.models import (
 )
 from omniretail.catalog.rules import (
     DEFAULT_LOCALE,
+    LOCALES,
     AttributeKind,
     ProductStatus,
     RelationKind,
     barcode_problem,
     coerce_attribute,
+    pick,
     sku_problem,
     slugify,
 )
@@ -462,12 +467,8 @@ def promotion_facts(*, session: Session, product_ids: Sequence[uuid.UUID]) -> di
 
 # Back-office lists and images (appended for the back-office catalog pages)
 
-import io  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from PIL import Image, UnidentifiedImageError  # noqa: E402
 
-from omniretail.catalog.rules import LOCALES, pick  # noqa: E402
 
 
 @dataclass(frozen=True)
