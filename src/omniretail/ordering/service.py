@@ -376,3 +376,16 @@ def orders_of_customers(*, session: Session, customer_ids: Sequence[uuid.UUID], 
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+def received_order_with_variants(*, session: Session, customer_id: uuid.UUID, variant_ids: Sequence[uuid.UUID]
+                                 ) -> uuid.UUID | None:
+    """The newest delivered or collected order of this customer holding any of these variants (a verified
+    purchase for reviews), or None."""
+    if not variant_ids:
+        return None
+    received = (OrderStatus.DELIVERED.value, OrderStatus.PICKED_UP.value, OrderStatus.PARTIALLY_REFUNDED.value)
+    return session.scalar(select(Order.id).join(OrderLine, OrderLine.order_id == Order.id)
+                          .where(Order.customer_id == customer_id, Order.status.in_(received),
+                                 OrderLine.variant_id.in_(list(variant_ids)))
+                          .order_by(Order.id.desc()).limit(1))

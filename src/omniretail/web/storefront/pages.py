@@ -21,6 +21,7 @@ from omniretail.identity.dependencies import OptionalCustomer
 from omniretail.inventory import service as inventory_service
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import NotFound
+from omniretail.reviews import service as reviews_service
 from omniretail.web.storefront import account_pages, cart_pages, checkout_pages, layout, scan_pages, views
 from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, PageNotFound
 from omniretail.web.templates import STATIC_DIR, locale_for
@@ -159,7 +160,9 @@ def product_page(slug: str, request: Request, session: SessionDep, customer: Opt
         "product": product, "selected": selected, "labels": labels, "swatch": views.swatch,
         "images": views.gallery(session, product.card.id, locale, product.card.name),
         "where": where, "nearby": nearby, "farther": farther, "keep": keep,
-        "related": related, "stocked": views.in_stock(session, channel, [c.id for c in related])},
+        "related": related, "stocked": views.in_stock(session, channel, [c.id for c in related]),
+        "reviews": reviews_service.product_reviews_block(session=session, product_id=product.card.id,
+                                                         customer_id=customer.id if customer else None)},
         links=links, channel=channel, customer=customer)
 
 
