@@ -106,7 +106,8 @@ def test_a_cashier_sells_with_cash_and_a_gift_card_and_prints_a_receipt(client, 
     assert receipt["change_minor"] == 1 and receipt["total_minor"] == 2999
     text = cashier.get(f"/api/v1/orders/{order_id}/receipt?format=text").text
     assert "Change" in text and "Gift Card" in text and max(len(x) for x in text.split("\n")[1:-4]) <= 48
-    assert cashier.get(f"/api/v1/orders/{order_id}").json()["status"] == "picked_up"
+    order = cashier.get(f"/api/v1/orders/{order_id}").json()
+    assert order["status"] == "picked_up" and order["number"].startswith("S-")  # a till sale reads S-, not W-
     z = cashier.post(f"/api/v1/pos/sessions/{drawer.json()['id']}/close", json={"counted_minor": 11999})
     assert z.status_code == 200, z.text
     assert z.json()["expected_cash_minor"] == 10000 + 2000 - 1 and z.json()["over_short_minor"] == 0

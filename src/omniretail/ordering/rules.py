@@ -234,3 +234,15 @@ def plan_edit(*, lines: Sequence[EditLine], quantities: Mapping[uuid.UUID, int],
     subtotal = sum(net) + (0 if inclusive else sum(taxes))
     total = max(subtotal + shipping_minor - min(discount_minor, subtotal), 0)
     return EditPlan(tuple(kept), subtotal, sum(taxes), total, total - old_total_minor, tuple(taxes))
+
+
+# An order number tells staff and shoppers where it was placed: W-000123 on the web shop, S- at a store's till,
+# F- at a franchise till, A- in the app, M- from a marketplace, D- from a delivery platform. Each prefix is its
+# own gapless series.
+NUMBER_PREFIXES: Mapping[str, str] = {"web": "W", "app": "A", "store": "S", "franchise": "F", "marketplace": "M",
+                                      "delivery": "D"}
+
+
+def number_prefix(channel_kind: str) -> str:
+    """The order-number prefix of a channel kind (``W`` for any kind not listed)."""
+    return NUMBER_PREFIXES.get(channel_kind, "W")

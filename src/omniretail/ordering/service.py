@@ -24,7 +24,7 @@ from omniretail.ordering.events import OrderCancelled, OrderPlaced, OrderStatusC
 from omniretail.ordering.exceptions import InvalidOrderEdit, OrderNotFound, TransitionNotAllowed
 from omniretail.ordering.models import Order, OrderLine, TimelineEntry
 from omniretail.ordering.receipts import Receipt, ReceiptLine, ReceiptTender
-from omniretail.ordering.rules import EDITABLE, OrderStatus, can_move, status_after_refund
+from omniretail.ordering.rules import EDITABLE, OrderStatus, can_move, number_prefix, status_after_refund
 from omniretail.payments import service as payments_service
 
 
@@ -90,7 +90,7 @@ def create_order(*, session: Session, new: NewOrder, actor: str, paid_minor: int
         moves.append((status, to.value, detail))
         status = to.value
     now = clock.now()
-    order = Order(id=new_id(), number=next_number(session=session, prefix="W"), channel_id=new.channel_id,
+    order = Order(id=new_id(), number=next_number(session=session, prefix=number_prefix(new.channel_kind)), channel_id=new.channel_id,
                   channel_code=new.channel_code, channel_kind=new.channel_kind, location_id=new.location_id,
                   customer_id=new.customer_id, cart_id=new.cart_id, checkout_key=new.checkout_key,
                   external_platform=new.external_platform, external_id=new.external_id, hold_ref=new.hold_ref,
