@@ -101,3 +101,51 @@ def test_a_signed_in_shopper_picks_up_in_the_nearest_store_and_follows_the_order
     assert stores == ["Tallinn Viru", "Rīga Centrs", "Warszawa Złote Tarasy"]
     assert "Order placed" in timeline and "Paid" in timeline
     assert page.locator(".order-row", has_text=number).count() == 1
+
+
+def _till_sale(db, email: str) -> str:
+    """An in-store purchase at Rīga Centrs by the shopper's account, already handed over at the counter."""
+    import uuid
+
+    from omniretail.catalog import service as catalog_service
+    from omniretail.identity import service as identity_service
+    from omniretail.inventory import service as inventory_service
+    from omniretail.ordering import service as ordering_service
+    from omniretail.ordering.rules import OrderStatus
+
+    with db.transaction() as s:
+        riga = next(loc.id for loc in inventory_service.list_locations(session=s) if loc.code == "RIGA-CENTRS")
+        ref = next(r for r in catalog_service.variant_refs(session=s) if r.sku == "LIP-VELVET-07")
+        customer = identity_service.customer_account_id(session=s, email=email)
+        line = ordering_service.NewLine(ref.id, ref.sku, ref.name, 2, 1999, 3998, 694, 2100, riga)
+        order = ordering_service.create_order(session=s, actor="till", new=ordering_service.NewOrder(
+            channel_id=uuid.uuid4(), channel_code="pos-riga", channel_kind="store", location_id=riga,
+            customer_id=customer, cart_id=None, checkout_key=None, hold_ref="till:1", currency="EUR",
+            subtotal_minor=3998, tax_minor=694, shipping_minor=0, discount_minor=0, total_minor=3998, points=39,
+            email=None, phone=None, delivery={"method": "carry_out", "location_id": str(riga)}, sourcing={},
+            lines=(line,)), steps=[(OrderStatus.PAID, {}), (OrderStatus.ALLOCATED, {})])
+        ordering_service.move(session=s, order=order, to=OrderStatus.PICKED_UP, actor="till")
+        return order.number
+
+
+def test_a_shopper_finds_an_in_store_purchase_in_the_account_and_starts_a_return(db, shop, live_server, phone):
+    page = phone
+    email = shopper(db)
+    number = _till_sale(db, email)
+    page.goto(f"{live_server.url}/account/signin?next=/account")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/account")
+    row = page.locator(".order-row", has_text=number)
+    where = row.inner_text()
+    row.get_by_role("link", name=number).click()
+    page.locator("tr[data-sku='LIP-VELVET-07'] select[name^=qty-]").select_option("1")
+    page.locator("tr[data-sku='LIP-VELVET-07'] select[name^=reason-]").select_option("wrong_shade")
+    page.get_by_role("button", name="Start the return").click()
+    page.wait_for_url("**/account/returns?started=RMA-**")
+    notice = page.locator("[role=status]").inner_text()
+
+    assert "In store" in where and "Rīga Centrs" in where
+    assert "is open" in notice and page.locator(".order-row", has_text=number).count() == 1
+    assert _fits(page)

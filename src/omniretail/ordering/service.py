@@ -90,7 +90,8 @@ def create_order(*, session: Session, new: NewOrder, actor: str, paid_minor: int
         moves.append((status, to.value, detail))
         status = to.value
     now = clock.now()
-    order = Order(id=new_id(), number=next_number(session=session, prefix=number_prefix(new.channel_kind)), channel_id=new.channel_id,
+    number = next_number(session=session, prefix=number_prefix(new.channel_kind))
+    order = Order(id=new_id(), number=number, channel_id=new.channel_id,
                   channel_code=new.channel_code, channel_kind=new.channel_kind, location_id=new.location_id,
                   customer_id=new.customer_id, cart_id=new.cart_id, checkout_key=new.checkout_key,
                   external_platform=new.external_platform, external_id=new.external_id, hold_ref=new.hold_ref,

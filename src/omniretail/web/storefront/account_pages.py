@@ -6,7 +6,6 @@ Routes open their own transactions so that signing in can write (claim the cart)
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -26,11 +25,9 @@ from omniretail.kernel.deps import DatabaseDep, SettingsDep
 from omniretail.kernel.errors import DomainError
 from omniretail.kernel.http import client_ip
 from omniretail.kernel.i18n import N_
+from omniretail.loyalty import service as loyalty_service
 from omniretail.ordering import service as ordering_service
-from omniretail.ordering.exceptions import OrderNotFound
 from omniretail.web.storefront import layout, views
-from omniretail.web.storefront.checkout_pages import describe_delivery
-from omniretail.web.storefront.views import PageNotFound
 from omniretail.web.templates import locale_for
 
 if TYPE_CHECKING:
@@ -184,32 +181,8 @@ def account_home(request: Request, db: DatabaseDep) -> Response:
                    else None, "items": sum(ln.quantity for ln in o.lines)} for o in reversed(page.items)]
         return _shell(request, session, "storefront/account.html",
                       {"orders": orders, "languages_form": i18n.LANGUAGE_NAMES,
+                       "points": loyalty_service.summary_for(session=session, customer_id=customer.id).available,
                        "notice": N_("Your language is saved.") if request.query_params.get("saved") else None},
-                      customer=customer)
-
-
-@router.get("/account/orders/{order_id}")
-def account_order(order_id: uuid.UUID, request: Request, db: DatabaseDep) -> Response:
-    """One of the shopper's orders: items, delivery, totals and everything that happened to it."""
-    with db.transaction(read_only=True) as session:
-        customer = _signed_in(request, session)
-        if customer is None:
-            return RedirectResponse(f"/account/signin?next=/account/orders/{order_id}", status_code=303)
-        try:
-            order = ordering_service.get_order(session=session, order_id=order_id)
-        except OrderNotFound:
-            raise PageNotFound("No such order") from None
-        if order.customer_id != customer.id:
-            raise PageNotFound("No such order")
-        locale = locale_for(request, customer.locale)
-        timeline = [{"at": layout.when(entry.at, locale, with_time=True),
-                     "label": (STATUS_LABELS.get(entry.status or "", N_("Update")) if entry.kind == "status"
-                               else EVENT_LABELS.get(entry.kind, N_("Update")))}
-                    for entry in ordering_service.timeline(session=session, order_id=order.id)]
-        return _shell(request, session, "storefront/order.html",
-                      {"order": order, "status": STATUS_LABELS.get(order.status, order.status), "timeline": timeline,
-                       "delivery": describe_delivery(session, order.delivery, locale), "currency": order.currency,
-                       "where": CHANNEL_KINDS.get(order.channel_kind, N_("Online"))},
                       customer=customer)
 
 

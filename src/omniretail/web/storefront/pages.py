@@ -22,7 +22,7 @@ from omniretail.inventory import service as inventory_service
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import NotFound
 from omniretail.reviews import service as reviews_service
-from omniretail.web.storefront import account_pages, cart_pages, checkout_pages, layout, scan_pages, views
+from omniretail.web.storefront import account_pages, cart_pages, checkout_pages, layout, me_pages, scan_pages, views
 from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, PageNotFound
 from omniretail.web.templates import STATIC_DIR, locale_for
 
@@ -196,4 +196,5 @@ def service_worker() -> Response:
 router.include_router(cart_pages.router)
 router.include_router(checkout_pages.router)
 router.include_router(account_pages.router)
+router.include_router(me_pages.router)
 router.include_router(scan_pages.router)
