@@ -72,7 +72,7 @@ def build(db: Database, data_dir: Path) -> BeautyShop:
     with db.transaction() as session:
         s = catalog.shop(session)
         channels_service.update_channel(session=session, actor=None, channel_id=s.web.id, changes={
-            "payment_methods": ["card", "gift_card", "store_credit"],
+            "payment_methods": ["card", "pay_later", "qr", "gift_card", "store_credit"],
             "delivery_methods": ["courier", "parcel_locker", "click_and_collect", "same_day"]})
         lipstick = _lip_product(session, s, "LIP-VELVET", "Velvetine", ["ruby", "plum"], 1499,
                                 "A **velvet** finish that lasts all day.")

@@ -36,6 +36,8 @@ from omniretail.kernel.errors import DomainError
 from omniretail.kernel.i18n import N_
 from omniretail.ordering import service as ordering_service
 from omniretail.ordering.exceptions import OrderNotFound
+from omniretail.payments import qr
+from omniretail.payments.exceptions import PaymentNeedsAction
 from omniretail.payments.rules import TEST_CARD_APPROVE, TEST_CARD_DECLINE, TEST_CARD_NEEDS_ACTION, TenderRequest
 from omniretail.web.storefront import layout, views
 from omniretail.web.storefront.cart_pages import line_views, shop_channel, totals_view
@@ -48,10 +50,13 @@ if TYPE_CHECKING:
 
 router = APIRouter(include_in_schema=False)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-WEB_PAYMENTS = ("card", "gift_card", "store_credit")  # what placement takes online (pay later and QR: later)
+WEB_PAYMENTS = ("card", "pay_later", "qr", "gift_card", "store_credit")  # what placement takes online
+INSTALLMENT_CHOICES = ("3", "4", "6")
 METHOD_LABELS = {"courier": N_("Courier to your door"), "post": N_("Post"), "parcel_locker": N_("Parcel locker"),
                  "click_and_collect": N_("Pick up in a store"), "same_day": N_("Local delivery")}
-PAY_LABELS = {"card": N_("Card"), "gift_card": N_("Gift card"), "store_credit": N_("Store credit")}
+PAY_LABELS = {"card": N_("Card"), "pay_later": N_("Pay later in installments (card)"),
+              "qr": N_("Pay with your phone (QR code)"), "gift_card": N_("Gift card"),
+              "store_credit": N_("Store credit")}
 FIELD_MESSAGES = {
     "email": N_("Enter an e-mail address like anna@example.com."),
     "phone": N_("Enter a phone number we can call."), "name": N_("Enter the recipient's name."),
@@ -60,7 +65,8 @@ FIELD_MESSAGES = {
     "country": N_("We do not deliver to this country."),
     "store": N_("Choose a store that has all your items."), "window": N_("Choose one of the delivery times."),
     "method": N_("Choose how to get your order."), "pay": N_("Choose how to pay."),
-    "card_number": N_("Enter the card number."), "gift_card_code": N_("Enter the gift card code.")}
+    "card_number": N_("Enter the card number."), "gift_card_code": N_("Enter the gift card code."),
+    "installments": N_("Choose into how many parts to split the payment.")}
 PLACEMENT_ERRORS = {
     "payments/declined": ("card_number", N_("The card was declined. Try another card.")),
     "payments/needs-action": ("card_number", N_("Your bank asks to confirm this payment. Try another card.")),
@@ -73,7 +79,8 @@ PLACEMENT_ERRORS = {
 }
 SOMETHING_WENT_WRONG = N_("We could not place the order and nothing was charged. Please try again.")
 FORM_FIELDS = ("email", "phone", "method", "name", "line1", "line2", "city", "postal_code", "country", "store",
-               "window", "pay", "card_number", "gift_card_code")
+               "window", "pay", "card_number", "gift_card_code", "installments", "qr_token")
+SECRET_FIELDS = ("card_number", "gift_card_code")
 
 
 @dataclass
@@ -136,7 +143,7 @@ def _context(request: Request, session: Session, cart: cart_service.Cart, channe
               "line2": address.get("line2", ""), "city": address.get("city", ""),
               "postal_code": address.get("postal_code", ""), "country": country,
               "pay": (_payments(channel, customer) or [""])[0]}
-    values.update({k: v for k, v in form.values.items() if v and k not in ("card_number", "gift_card_code")})
+    values.update({k: v for k, v in form.values.items() if v and k not in SECRET_FIELDS})
     return {
         "form": form, "values": values, "methods": [(m, METHOD_LABELS[m]) for m in methods],
         "quotes": {m: {"price": layout.money(q.price_minor, cart.currency, locale),
@@ -152,7 +159,7 @@ def _context(request: Request, session: Session, cart: cart_service.Cart, channe
                            if options.same_day_price_minor is not None else None),
         "where": where, "countries": _countries(locale), "address_methods": sorted(NEEDS_ADDRESS),
         "payments": [(m, PAY_LABELS[m]) for m in _payments(channel, customer)],
-        "pay_codes": set(_payments(channel, customer)),
+        "pay_codes": set(_payments(channel, customer)), "installment_choices": INSTALLMENT_CHOICES,
         "test_cards": {"approve": TEST_CARD_APPROVE, "decline": TEST_CARD_DECLINE,
                        "action": TEST_CARD_NEEDS_ACTION},
         "key": uuid.uuid4().hex, "lines": line_views(session, cart, channel, locale),
@@ -226,13 +233,25 @@ def _choose_delivery(session: Session, cart: cart_service.Cart, form: CheckoutFo
             form.fail("method")
 
 
+def _card_number(form: CheckoutForm) -> str:
+    number = re.sub(r"[\s-]", "", form.get("card_number"))
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        form.fail("card_number")
+    return number
+
+
 def _tenders(form: CheckoutForm) -> list[TenderRequest]:
     pay = form.get("pay")
     if pay == "card":
-        number = re.sub(r"[\s-]", "", form.get("card_number"))
-        if not number.isdigit() or not 12 <= len(number) <= 19:
-            form.fail("card_number")
-        return [TenderRequest("card", card_number=number)]
+        return [TenderRequest("card", card_number=_card_number(form))]
+    if pay == "pay_later":
+        parts = form.get("installments", "4")
+        if parts not in INSTALLMENT_CHOICES:
+            form.fail("installments")
+        return [TenderRequest("pay_later", card_number=_card_number(form),
+                              installments=int(parts) if parts.isdigit() else 4)]
+    if pay == "qr":
+        return [TenderRequest("qr")]
     if pay == "gift_card":
         code = form.get("gift_card_code").strip()
         if not 4 <= len(code) <= 32:
@@ -281,21 +300,56 @@ def _place(request: Request, db: Database, form: CheckoutForm) -> Response:
         placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=f"web:{key}", tenders=tenders,
                                        actor=f"customer:{customer_id}" if customer_id else "guest",
                                        customer_id=customer_id)
+    except PaymentNeedsAction as waiting:
+        if form.get("pay") == "qr":
+            return _scan_to_pay(request, db, form, waiting, locale)
+        name, message = PLACEMENT_ERRORS[waiting.type]
+        return _failed(request, db, form, cart_id, locale, name, message)
     except DomainError as error:
         name, message = PLACEMENT_ERRORS.get(error.type, ("", SOMETHING_WENT_WRONG))
-        if name == "pay" and form.get("pay") == "gift_card":
-            name = "gift_card_code"
-        if name:
-            form.fail(name, message)
-        else:
-            form.general = message
-        with db.transaction() as session:
-            cart = cart_service.get_cart(session=session, cart_id=cart_id)
-            if cart.status != cart_service.OPEN:
-                return RedirectResponse("/cart", status_code=303)
-            return _render(request, session, cart, shop_channel(session), layout.customer_of(request, session),
-                           locale, form, status=409 if not name else 422)
+        return _failed(request, db, form, cart_id, locale, name, message)
     return RedirectResponse(f"/checkout/confirmation/{placed.order_id}", status_code=303)
+
+
+def _failed(request: Request, db: Database, form: CheckoutForm, cart_id: uuid.UUID, locale: str, name: str,
+            message: str) -> Response:
+    """The form again with the placement's refusal next to the field it concerns (nothing was charged)."""
+    if name == "pay" and form.get("pay") == "gift_card":
+        name = "gift_card_code"
+    if name:
+        form.fail(name, message)
+    else:
+        form.general = message
+    with db.transaction() as session:
+        cart = cart_service.get_cart(session=session, cart_id=cart_id)
+        if cart.status != cart_service.OPEN:
+            return RedirectResponse("/cart", status_code=303)
+        return _render(request, session, cart, shop_channel(session), layout.customer_of(request, session),
+                       locale, form, status=409 if not name else 422)
+
+
+def _scan_to_pay(request: Request, db: Database, form: CheckoutForm, waiting: PaymentNeedsAction,
+                 locale: str) -> Response:
+    """The QR code to confirm the payment on a phone, and the same form (same key) to send once confirmed. The
+    items stay held meanwhile; sending it before confirming shows this page again."""
+    request_id = waiting.extra.get("payment_request_id")
+    token = form.get("qr_token")
+    again = bool(token)  # the shopper already saw the code and sent the form before confirming
+    if isinstance(request_id, str):
+        token = qr.sign(secret=request.app.state.settings.effective_secret_key(), request_id=uuid.UUID(request_id))
+    if not token:
+        form.general = SOMETHING_WENT_WRONG
+        token = ""
+    keep = {k: v for k, v in form.values.items() if k not in (*SECRET_FIELDS, "qr_token") and v}
+    with db.transaction(read_only=True) as session:
+        customer = layout.customer_of(request, session)
+        return layout.page(request, session, "storefront/scan_to_pay.html", locale, {
+            "values": keep, "token": token, "confirm_url": f"/api/v1/payments/qr/{token}",
+            "code_url": f"/api/v1/payments/qr/{token}/code.svg", "again": again,
+            "amount": layout.money(int(waiting.extra.get("amount_minor") or 0),
+                                   str(waiting.extra.get("currency") or "EUR"), locale)
+            if waiting.extra.get("amount_minor") else None},
+            links=None, channel=shop_channel(session), customer=customer, status=402)
 
 
 def _already_placed(request: Request, session: Session, customer: CustomerAccount | None, key: str) -> str | None:
