@@ -20,6 +20,8 @@ from sqlalchemy.orm import configure_mappers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omniretail import __version__, bootstrap
+from omniretail.analytics import api as analytics_api
+from omniretail.analytics import journey
 from omniretail.branding import api as branding_api
 from omniretail.cart import api as cart_api
 from omniretail.catalog import api as catalog_api
@@ -53,7 +55,7 @@ from omniretail.reviews import api as reviews_api
 from omniretail.support import api as support_api
 from omniretail.support.chat import api as chat_api
 from omniretail.web import pages as web_pages
-from omniretail.web import templates
+from omniretail.web import templates, tracking
 from omniretail.web.backoffice import catalog as backoffice_catalog
 from omniretail.web.backoffice import notifications as backoffice_notifications
 from omniretail.web.backoffice import pages as backoffice_pages
@@ -166,7 +168,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         if start_dispatcher:
             thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name="dispatcher", daemon=True)
             thread.start()
+        journey_recorder.start()
         yield
+        journey_recorder.stop()
         stop.set()
         if thread is not None:
             thread.join(timeout=10)
@@ -178,6 +182,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                                      "across web, app, stores, franchises and marketplaces.")
     app.state.settings, app.state.db, app.state.adapters = settings, db, adapters
     app.state.dispatcher = dispatcher
+    journey_recorder = app.state.journey = journey.Recorder(db)
 
     @app.middleware("http")
     async def csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -186,6 +191,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         if new and CSRF_COOKIE not in response.headers.get("set-cookie", ""):
             response.set_cookie(CSRF_COOKIE, new, httponly=False, samesite="lax", secure=settings.cookie_secure,
                                 max_age=settings.session_days * 86400, path="/")
+        tracking.set_visitor_cookie(request, response, secure=settings.cookie_secure)
         response.headers.setdefault("x-content-type-options", "nosniff")
         response.headers.setdefault("referrer-policy", "same-origin")
         return response
@@ -198,7 +204,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                    inventory_api.router, cart_api.router, checkout_api.router, payments_api.router,
                    ordering_api.router, branding_api.router, customers_api.router, loyalty_api.router,
                    promotions_api.router, fulfillment_api.router, returns_api.router, pos_api.router,
-                   support_api.router, chat_api.router, reviews_api.router, marketing_api.router):
+                   support_api.router, chat_api.router, reviews_api.router, marketing_api.router,
+                   analytics_api.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(storefront_pages.router)
     app.include_router(board_pages.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from omniretail.analytics import handlers as analytics_handlers
 from omniretail.branding import handlers as branding_handlers
 from omniretail.cart import handlers as cart_handlers
 from omniretail.catalog import handlers as catalog_handlers
@@ -37,7 +38,8 @@ from omniretail.support import handlers as support_handlers
 HANDLER_MODULES = (identity_handlers, catalog_handlers, channels_handlers, pricing_handlers, inventory_handlers,
                    cart_handlers, checkout_handlers, payments_handlers, ordering_handlers,
                    branding_handlers, customers_handlers, loyalty_handlers, promotions_handlers,
-                   fulfillment_handlers, returns_handlers, support_handlers, reviews_handlers, marketing_handlers)
+                   fulfillment_handlers, returns_handlers, support_handlers, reviews_handlers, marketing_handlers,
+                   analytics_handlers)
 
 
 @dataclass

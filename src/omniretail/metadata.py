@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from omniretail.analytics import models as analytics_models
 from omniretail.branding import models as branding_models
 from omniretail.cart import models as cart_models
 from omniretail.catalog import models as catalog_models
@@ -27,5 +28,6 @@ from omniretail.support.chat import models as chat_models
 MODEL_MODULES = (outbox, jobs, numbers, identity_models, catalog_models, channels_models, pricing_models,
                  inventory_models, cart_models, checkout_models, payments_models, ordering_models,
                  branding_models, customers_models, loyalty_models, promotions_models, fulfillment_models,
-                 returns_models, support_models, chat_models, reviews_models, marketing_models)
+                 returns_models, support_models, chat_models, reviews_models, marketing_models,
+                 analytics_models)
 metadata = Base.metadata

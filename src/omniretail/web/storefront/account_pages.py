@@ -29,6 +29,7 @@ from omniretail.loyalty import service as loyalty_service
 from omniretail.ordering import service as ordering_service
 from omniretail.web.storefront import layout, views
 from omniretail.web.templates import locale_for
+from omniretail.web.tracking import track
 
 if TYPE_CHECKING:
     from omniretail.identity.models import CustomerAccount
@@ -78,6 +79,7 @@ def _open(request: Request, session: Session, settings: Any, account: CustomerAc
     guest = cart_service.cart_by_token(session=session, token=token) if token and len(token) <= 100 else None
     if guest is not None and guest.status == cart_service.OPEN and guest.customer_id is None:
         cart_service.claim(session=session, cart=guest, customer_id=account.id)
+    track(request, "sign_in", customer_id=account.id)  # stitches this browser's earlier steps to the account
     response = RedirectResponse(target, status_code=303)
     set_session_cookies(response, kind=identity_service.CUSTOMER, raw=raw, csrf=csrf_token_for(request),
                         days=settings.session_days, secure=settings.cookie_secure)

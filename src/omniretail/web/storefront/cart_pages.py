@@ -29,6 +29,7 @@ from omniretail.promotions import service as promotions_service
 from omniretail.web.storefront import layout, views
 from omniretail.web.storefront.views import PageNotFound
 from omniretail.web.templates import locale_for
+from omniretail.web.tracking import track
 
 if TYPE_CHECKING:
     from omniretail.channels.models import Channel
@@ -175,6 +176,10 @@ def add_to_cart(request: Request, db: DatabaseDep, settings: SettingsDep, sku: A
             response = _back("unknown-item")
         else:
             response = _back("added")
+            added = next((ln for ln in cart.lines if ln.sku == sku.strip()), None)
+            track(request, "add_to_cart", customer_id=customer.id if customer else None, channel_code=channel.code,
+                  variant_id=added.variant_id if added else None, product_id=added.product_id if added else None,
+                  quantity=min(amount, MAX_QUANTITY))
     if token is not None and customer is None:
         layout.keep_cart_cookie(response, token, settings.cookie_secure)
     return response

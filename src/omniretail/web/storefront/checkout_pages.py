@@ -43,6 +43,7 @@ from omniretail.web.storefront import layout, views
 from omniretail.web.storefront.cart_pages import line_views, shop_channel, totals_view
 from omniretail.web.storefront.views import PageNotFound, clean
 from omniretail.web.templates import locale_for
+from omniretail.web.tracking import track
 
 if TYPE_CHECKING:
     from omniretail.channels.models import Channel
@@ -187,6 +188,7 @@ def checkout_page(request: Request, db: DatabaseDep) -> Response:
         cart_service.reprice(session=session, cart=cart)
         if cart_service.problems(cart):
             return RedirectResponse("/cart", status_code=303)
+        track(request, "checkout_start", customer_id=customer.id if customer else None, channel_code=channel.code)
         return _render(request, session, cart, channel, customer, locale, CheckoutForm())
 
 
@@ -296,6 +298,7 @@ def _place(request: Request, db: Database, form: CheckoutForm) -> Response:
         if form.errors or form.general:
             return _render(request, session, cart, channel, customer, locale, form, status=422)
         cart_id, customer_id = cart.id, customer.id if customer else None
+        channel_code = channel.code
     try:
         placed = placement.place_order(db=db, cart_id=cart_id, idempotency_key=f"web:{key}", tenders=tenders,
                                        actor=f"customer:{customer_id}" if customer_id else "guest",
@@ -308,6 +311,11 @@ def _place(request: Request, db: Database, form: CheckoutForm) -> Response:
     except DomainError as error:
         name, message = PLACEMENT_ERRORS.get(error.type, ("", SOMETHING_WENT_WRONG))
         return _failed(request, db, form, cart_id, locale, name, message)
+    if not placed.replayed:
+        with db.transaction(read_only=True) as session:
+            order = ordering_service.get_order(session=session, order_id=placed.order_id)
+            track(request, "purchase", customer_id=customer_id, channel_code=channel_code, order_id=order.id,
+                  value_minor=order.total_minor, currency=order.currency)
     return RedirectResponse(f"/checkout/confirmation/{placed.order_id}", status_code=303)
 
 

@@ -25,6 +25,7 @@ from omniretail.reviews import service as reviews_service
 from omniretail.web.storefront import account_pages, cart_pages, checkout_pages, layout, me_pages, scan_pages, views
 from omniretail.web.storefront.views import PAGE_SIZE, PRICE_BANDS, PageNotFound
 from omniretail.web.templates import STATIC_DIR, locale_for
+from omniretail.web.tracking import track
 
 if TYPE_CHECKING:
     from omniretail.channels.models import Channel
@@ -60,6 +61,8 @@ def home(request: Request, session: SessionDep, customer: OptionalCustomer) -> R
     featured = (storefront_service.browse(session=session, channel_ref=channel.code, locale=locale,
                                           sort="newest", limit=8, with_facets=False).items if channel else [])
     stocked = views.in_stock(session, channel, [c.id for c in featured]) if channel else set()
+    track(request, "page_view", customer_id=customer.id if customer else None,
+          channel_code=channel.code if channel else None)
     return _page(request, session, "storefront/home.html", locale,
                  {"customer": customer, "featured": featured, "stocked": stocked},
                  links=links, channel=channel, customer=customer)
@@ -114,6 +117,7 @@ def category_page(slug: str, request: Request, session: SessionDep, customer: Op
     query = views.listing_query(request.query_params, default_sort="newest", with_text=False)
     context = _listing_context(request, session, channel, locale, query, category.id)
     crumbs = views.crumbs(links, category.id)
+    track(request, "page_view", customer_id=customer.id if customer else None, channel_code=channel.code)
     return _page(request, session, "storefront/category.html", locale, {
         "category": category, "crumbs": crumbs[:-1], "subcategories": views.children(links, category.id),
         **context}, links=links, channel=channel, customer=customer)
@@ -127,6 +131,8 @@ def search_page(request: Request, session: SessionDep, customer: OptionalCustome
     links = views.category_links(session, locale)
     query = views.listing_query(request.query_params, default_sort="relevance", with_text=True)
     context = _listing_context(request, session, channel, locale, query) if query.q else {"query": query}
+    track(request, "search" if query.q else "page_view", customer_id=customer.id if customer else None,
+          channel_code=channel.code)
     return _page(request, session, "storefront/search.html", locale, context, links=links, channel=channel,
                  customer=customer)
 
@@ -156,6 +162,8 @@ def product_page(slug: str, request: Request, session: SessionDep, customer: Opt
                                  if s.location_id in by_id]
     related = [*product.related, *product.cross_sell][:8]
     keep = {k: v for k, v in request.query_params.items() if k in ("lat", "lon", "near")}
+    track(request, "product_view", customer_id=customer.id if customer else None, channel_code=channel.code,
+          product_id=product.card.id, variant_id=selected.id)
     return _page(request, session, "storefront/product.html", locale, {
         "product": product, "selected": selected, "labels": labels, "swatch": views.swatch,
         "images": views.gallery(session, product.card.id, locale, product.card.name),
