@@ -566,6 +566,24 @@ def availability(*, session: Session, variant_ids: Sequence[uuid.UUID],
         return _grid(session, stmt.where(_LEVEL.c.location_id.in_(locations)), variants, locations)
 
 
+def variants_available(*, session: Session, variant_ids: Sequence[uuid.UUID],
+                       location_ids: Sequence[uuid.UUID] | None = None) -> set[uuid.UUID]:
+    """Which of these variants can be sold now at one of the locations (or anywhere): for "in stock" badges on
+    listings, one indexed query returning only the yes-answers instead of a grid of every (variant, location)."""
+    wanted = list(dict.fromkeys(variant_ids))
+    if not wanted or (location_ids is not None and not location_ids):
+        return set()
+    by_key = {v: v for v in wanted}
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(wanted), 500):
+        stmt = select(StockLevel.variant_id).where(StockLevel.variant_id.in_(wanted[start:start + 500]),
+                                                   _AVAILABLE > 0).distinct()
+        if location_ids is not None:
+            stmt = stmt.where(StockLevel.location_id.in_(list(location_ids)))
+        found.update(by_key[v] for v in session.scalars(stmt) if v in by_key)
+    return found
+
+
 def _grid(session: Session, stmt: Select[Any], variants: list[uuid.UUID],
           locations: list[uuid.UUID]) -> list[Availability]:
     result = session.connection().execute(stmt)

@@ -313,12 +313,6 @@ def in_stock(session: Session, channel: Channel, product_ids: Iterable[uuid.UUID
     if not ids:
         return set()
     variants = catalog_service.active_variants_of(session=session, product_ids=ids)
-    locations = list(channel.location_ids) or None
-    found: set[uuid.UUID] = set()
-    variant_ids = list(variants)
-    for start in range(0, len(variant_ids), 200):
-        for item in inventory_service.availability(session=session, variant_ids=variant_ids[start:start + 200],
-                                                   location_ids=locations):
-            if item.available > 0:
-                found.add(variants[item.variant_id])
-    return found
+    available = inventory_service.variants_available(session=session, variant_ids=list(variants),
+                                                     location_ids=list(channel.location_ids) or None)
+    return {variants[v] for v in available}
