@@ -25,6 +25,9 @@ class SignedIn:
     def post(self, url: str, **kw: Any) -> Any:
         return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
+    def put(self, url: str, **kw: Any) -> Any:
+        return self.client.put(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
     def patch(self, url: str, **kw: Any) -> Any:
         return self.client.patch(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 

@@ -315,3 +315,23 @@ def test_a_cashier_takes_back_an_item_bought_online_and_refunds_it_to_the_card(d
         [after] = inventory_service.availability(session=session, variant_ids=[shop.serum], location_ids=[shop.riga])
     assert order.refunded_minor == 2999  # back to the card it was paid with
     assert after.on_hand == before.on_hand + 1  # on this store's shelf, though it was shipped from the warehouse
+
+
+def test_a_store_manager_sets_a_price_by_hand_with_a_reason(db, live_server, page):
+    with db.transaction() as session:
+        shop = retailer(session)
+        identity_service.create_staff(session=session, actor=None, email="kasiere@shop.example.com", name="Vadītāja",
+                                      password=PASSWORD, grants=[Grant(Role.STORE_MANAGER, shop.riga)])
+    _sign_in(page, live_server.url)
+    page.fill("#till-float", "50")
+    page.click("#till-open-form button[type=submit]")
+    page.fill("#till-scan", "SERUM-GLOW-30")
+    page.press("#till-scan", "Enter")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '29.99'")
+    answers = iter(["19.99", "dented box"])
+    page.on("dialog", lambda dialog: dialog.accept(next(answers)))
+
+    page.click("#till-lines tr[data-sku='SERUM-GLOW-30'] .till-price")
+    page.wait_for_function("document.querySelector('#till-total').textContent === '19.99'")
+
+    assert "dented box" in page.locator("#till-lines tr[data-sku='SERUM-GLOW-30'] .till-by-hand").inner_text()

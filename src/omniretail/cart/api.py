@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from omniretail.cart import service as cart_service
@@ -18,13 +18,16 @@ from omniretail.cart.schemas import (
     LineRead,
     LineUpdate,
     MemberIn,
+    PriceOverrideIn,
     TotalsRead,
 )
 from omniretail.channels import service as channels_service
 from omniretail.customers import service as customers_service
+from omniretail.identity import service as identity_service
 from omniretail.identity.rules import Permission
 from omniretail.kernel.deps import SessionDep
 from omniretail.kernel.errors import FieldError, NotAuthenticated, PermissionDenied
+from omniretail.kernel.http import client_ip
 
 router = APIRouter(tags=["cart"])
 
@@ -96,6 +99,27 @@ def update_line(line_id: uuid.UUID, body: LineUpdate, cart: ValidCart, session: 
 def delete_line(line_id: uuid.UUID, cart: ValidCart, session: SessionDep) -> CartRead:
     """Remove a line."""
     return read_cart(session, cart_service.remove_line(session=session, cart=cart, line_id=line_id))
+
+
+@router.put("/carts/{cart_id}/lines/{line_id}/price", response_model=CartRead)
+def override_price(line_id: uuid.UUID, body: PriceOverrideIn, request: Request, cart: ValidCart,
+                   session: SessionDep, caller: CallerDep) -> CartRead:
+    """At the till: set a line's price by hand, with a reason (``pos.override_price`` at that store), or give the
+    shelf price back; the change goes to the audit log."""
+    if caller.staff is None or cart.location_id is None:
+        raise PermissionDenied("Only store staff set a price by hand")
+    if not caller.staff.can(Permission.POS_OVERRIDE_PRICE, cart.location_id):
+        raise PermissionDenied("You may not change prices at this store",
+                               permission=Permission.POS_OVERRIDE_PRICE.value)
+    line = next((ln for ln in cart.lines if ln.id == line_id), None)
+    before = line.unit_price_minor if line is not None else None
+    cart = cart_service.override_price(session=session, cart=cart, line_id=line_id, amount_minor=body.amount_minor,
+                                       reason=body.reason, actor=caller.actor)
+    identity_service.audit(session=session, actor=caller.staff, action="pos.price_override", target_type="cart",
+                           target_id=str(cart.id), location_id=cart.location_id, ip=client_ip(request),
+                           details={"sku": line.sku if line else None, "from_minor": before,
+                                    "to_minor": body.amount_minor, "reason": body.reason.strip()[:200]})
+    return read_cart(session, cart)
 
 
 @router.post("/carts/{cart_id}/claim", response_model=CartRead)

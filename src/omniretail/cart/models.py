@@ -57,4 +57,8 @@ class CartLine(IdMixin, Base):
     weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     problem: Mapped[str | None] = mapped_column(String(40))
     problem_detail: Mapped[str | None] = mapped_column(String(300))
+    # A price a staff member set at the till (with the permission to), kept over re-pricing; who and why.
+    override_price_minor: Mapped[int | None] = mapped_column(Integer)
+    override_reason: Mapped[str | None] = mapped_column(String(200))
+    override_by: Mapped[str | None] = mapped_column(String(200))
     cart: Mapped[Cart] = relationship(back_populates="lines")

@@ -39,6 +39,15 @@ class LineRead(Schema):
     tax_rate_bp: int
     problem: str | None
     problem_detail: str | None
+    override_price_minor: int | None = None
+    override_reason: str | None = None
+
+
+class PriceOverrideIn(Schema):
+    """A price set by hand at the till (``amount_minor`` null gives the shelf price back)."""
+
+    amount_minor: int | None = Field(ge=0, le=100_000_000)
+    reason: str = Field(default="", max_length=200)
 
 
 class TotalsRead(Schema):

@@ -218,7 +218,8 @@ def _reprice(session: Session, cart: Cart, refs: dict[uuid.UUID, Any] | None,
         line.problem = check.problem.value if check.problem else None
         line.problem_detail = check.detail or None
         if quote is not None:
-            line.unit_price_minor = quote.current.amount_minor
+            line.unit_price_minor = (quote.current.amount_minor if line.override_price_minor is None
+                                     else line.override_price_minor)
             line.regular_price_minor = quote.regular.amount_minor
             line.tax_rate_bp, line.tax_inclusive = quote.tax_rate_bp, quote.tax_inclusive
         else:
@@ -289,6 +290,37 @@ def set_member(*, session: Session, cart: Cart, customer_id: uuid.UUID | None) -
     """Name the member a cashier is serving (or nobody), so the sale earns their points and their offers apply."""
     _require_open(cart)
     cart.customer_id = customer_id
+    _touch(cart)
+    session.flush()
+    return reprice(session=session, cart=cart)
+
+
+def override_price(*, session: Session, cart: Cart, line_id: uuid.UUID, amount_minor: int | None,
+                   reason: str, actor: str) -> Cart:
+    """Set a line's price at the till (a damaged box, a price match), or give it back its shelf price with None.
+    Only a store sale; never above the regular price; always with a reason, which stays on the line."""
+    _require_open(cart)
+    line = next((ln for ln in cart.lines if ln.id == line_id), None)
+    if line is None:
+        raise LineNotFound()
+    if cart.location_id is None:
+        raise InvalidCartInput("Prices are set by hand only at a store's till",
+                               errors=[FieldError(("path", "cart_id"), "not a store sale")])
+    if amount_minor is None:
+        line.override_price_minor = line.override_reason = line.override_by = None
+    else:
+        text = reason.strip()
+        problems = []
+        if amount_minor < 0:
+            problems.append(FieldError(("body", "amount_minor"), "must be 0 or more"))
+        elif line.regular_price_minor is not None and amount_minor > line.regular_price_minor:
+            problems.append(FieldError(("body", "amount_minor"),
+                                       f"must not be above the regular price {line.regular_price_minor}"))
+        if len(text) < 3:
+            problems.append(FieldError(("body", "reason"), "say why (at least 3 characters)"))
+        if problems:
+            raise InvalidCartInput("The price cannot be set", errors=problems)
+        line.override_price_minor, line.override_reason, line.override_by = amount_minor, text[:200], actor[:200]
     _touch(cart)
     session.flush()
     return reprice(session=session, cart=cart)

@@ -32,6 +32,10 @@ STRINGS = {
     "scan": N_("Scan or type a barcode or SKU"),
     "search": N_("Search products"),
     "add": N_("Add"),
+    "set_price": N_("Set price"),
+    "price_prompt": N_("New price (e.g. 12.50) for"),
+    "reason_prompt": N_("Why is the price changed?"),
+    "price_by_hand": N_("Price set by hand"),
     "remove": N_("Remove"),
     "empty": N_("No items yet: scan a barcode to start a sale."),
     "total": N_("Total"),
@@ -97,6 +101,7 @@ class Till:
     channel: str
     currency: str
     drawer_id: str | None
+    can_override: bool = False
 
 
 def tills_for(session: Session, staff: Principal) -> list[Till]:
@@ -113,7 +118,8 @@ def tills_for(session: Session, staff: Principal) -> list[Till]:
             continue
         drawer = pos_service.open_session_at(session=session, location_id=location.id)
         tills.append(Till(str(location.id), location.code, location.name, channel.code, channel.currency,
-                          str(drawer.id) if drawer else None))
+                          str(drawer.id) if drawer else None,
+                          staff.can(Permission.POS_OVERRIDE_PRICE, location.id)))
     return tills
 
 

@@ -243,6 +243,23 @@
       await refresh();
     } catch (e) { status(e.message, true); }
   }
+  async function overridePrice(line) {
+    const typed = window.prompt(S.price_prompt + " " + line.name, show(line.unit_price_minor || 0));
+    if (typed === null) return;
+    const cleaned = typed.trim().replace(",", ".");
+    if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) { status(S.set_price + ": " + typed, true); return; }
+    const [whole, cents = ""] = cleaned.split(".");
+    const amount = parseInt(whole, 10) * 100 + parseInt((cents + "00").slice(0, 2), 10);
+    const reason = window.prompt(S.reason_prompt, "");
+    if (reason === null) return;
+    try {
+      await call("PUT", API + "/carts/" + state.cart.id + "/lines/" + line.id + "/price",
+                 { amount_minor: amount, reason: reason });
+      state.tenders = [];
+      await refresh();
+      status("");
+    } catch (e) { status(e.message, true); }
+  }
   function total() { const current = sale(); return current ? current.totals.total_minor : 0; }
   function paid() { return state.tenders.reduce((sum, t) => sum + (t.amount_minor || 0), 0); }
   function render() {
@@ -262,6 +279,12 @@
       row.dataset.sku = line.sku;
       const name = row.insertCell();
       name.textContent = line.name + " · " + line.sku;
+      if (line.override_reason) {
+        const byHand = document.createElement("div");
+        byHand.className = "muted till-by-hand";
+        byHand.textContent = S.price_by_hand + ": " + line.override_reason;
+        name.appendChild(byHand);
+      }
       if (line.problem_detail) {
         const why = document.createElement("div");
         why.className = "bad";
@@ -282,6 +305,14 @@
       amount.className = "num";
       amount.textContent = line.unit_price_minor === null ? "—" : show(line.unit_price_minor * line.quantity);
       const drop = row.insertCell();
+      if (!state.local && state.cart && state.till && state.till.can_override) {
+        const price = document.createElement("button");
+        price.type = "button"; price.textContent = "€?"; price.title = S.set_price;
+        price.setAttribute("aria-label", S.set_price + ": " + line.name);
+        price.className = "till-price";
+        price.onclick = () => overridePrice(line);
+        drop.appendChild(price);
+      }
       if (!state.local) {
         const where = document.createElement("button");
         where.type = "button"; where.textContent = "⌖"; where.title = S.elsewhere;
