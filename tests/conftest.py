@@ -28,6 +28,7 @@ from tests.support.postgres import PostgresUnavailable, create_database, free_po
 from tests.support.smtp import SmtpSink
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+os.environ.setdefault("OMNIRETAIL_TEST_FAST_PASSWORD_HASHES", "1")  # argon2id at its smallest cost (see security.py)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from functools import lru_cache
 
@@ -13,8 +14,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 MIN_PASSWORD_LENGTH = 10
 
 
+# The test suite hashes a password for nearly every staff member and shopper it makes (hundreds per run); with the
+# production cost (argon2-cffi's RFC 9106 low-memory profile: 64 MiB, 3 passes) that alone took minutes on 2 cores.
+# ``OMNIRETAIL_TEST_FAST_PASSWORD_HASHES=1`` (set by tests/conftest.py, never by the app) keeps argon2id with the
+# smallest cost. Hashes made with it are re-hashed at the next sign-in under the normal cost (``needs_rehash``).
+FAST_HASHES_ENV = "OMNIRETAIL_TEST_FAST_PASSWORD_HASHES"
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    if os.environ.get(FAST_HASHES_ENV) == "1":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     return PasswordHasher()
 
 
