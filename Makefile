@@ -44,8 +44,9 @@ lint: install
 	.venv/bin/mypy
 	.venv/bin/lint-imports
 
+# Two workers (pytest-xdist): each starts its own PostgreSQL cluster, SQLite file and Chromium.
 test: install lint
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q -n 2
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=. $(PY) $$script || exit 1; done

@@ -151,7 +151,7 @@ def dispatcher(db: Database, settings: Settings) -> Dispatcher:
 def client(settings: Settings, db: Database) -> Iterator[object]:
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(settings, db=db, run_dispatcher=False)) as test_client:
+    with TestClient(create_app(settings, db=db, run_dispatcher=False, journey_thread=False)) as test_client:
         yield test_client
 
 

@@ -149,8 +149,11 @@ def _warm_up() -> None:
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
-               handlers: dict[Any, list[Handler]] | None = None, run_dispatcher: bool | None = None) -> FastAPI:
-    """Build the application; the embedded dispatcher thread starts with it unless told otherwise."""
+               handlers: dict[Any, list[Handler]] | None = None, run_dispatcher: bool | None = None,
+               journey_thread: bool = True) -> FastAPI:
+    """Build the application; the embedded dispatcher thread starts with it unless told otherwise, and so does the
+    thread that writes journey steps once a second (without it, steps are written by ``app.state.journey.flush()``
+    and at shutdown: tests that count statements need that determinism)."""
     settings = settings or get_settings()
     db = db or Database(settings.effective_database_url)
     adapters = bootstrap.build_adapters(settings)
@@ -168,7 +171,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         if start_dispatcher:
             thread = threading.Thread(target=dispatcher.run_forever, args=(stop,), name="dispatcher", daemon=True)
             thread.start()
-        journey_recorder.start()
+        if journey_thread:
+            journey_recorder.start()
         yield
         journey_recorder.stop()
         stop.set()
