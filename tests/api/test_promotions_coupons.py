@@ -165,3 +165,23 @@ def test_a_returned_line_takes_back_exactly_its_points_and_its_share_of_the_disc
     assert refund == (4497 - 450) * 2 // 3
     assert before == lipstick_net // 100 + (1999 - 200) // 100 == 40 + 17
     assert before - after == 40 * 2 // 3
+
+
+def test_a_coupon_used_up_by_an_earlier_checkout_is_refused_not_silently_dropped(client, db, sign_in):
+    with db.transaction() as s:
+        retailer(s)
+    owner = sign_in("owner@velvetine.shop.example.com")
+    promotion_id = _welcome(owner)
+    [code] = owner.post(f"/api/v1/promotions/{promotion_id}/coupons", json={"count": 1}).json()["codes"]
+    client.cookies.clear()
+    (first, first_headers), (second, second_headers) = [_guest_cart(client) for _ in range(2)]
+    for cart_id, headers in ((first, first_headers), (second, second_headers)):
+        assert client.post(f"/api/v1/carts/{cart_id}/coupons", json={"code": code}, headers=headers).status_code == 201
+
+    used = client.post(f"/api/v1/carts/{first}/checkout", json=CARD,
+                       headers={**first_headers, "idempotency-key": f"seq-{first}"})
+    refused = client.post(f"/api/v1/carts/{second}/checkout", json=CARD,
+                          headers={**second_headers, "idempotency-key": f"seq-{second}"})
+
+    assert used.status_code == 201, used.text
+    assert refused.status_code == 409 and refused.json()["type"] == "promotions/coupon-exhausted", refused.text

@@ -27,8 +27,10 @@ def hold(*, session: Session, cart: Cart, totals: Totals, hold_ref: str, custome
     """Claim what the cart's offers use (coupon uses, points) under ``hold_ref``: the coupons under their
     promotion's row lock, the points under the member's row lock, so concurrent checkouts cannot share them."""
     offers = cart_service.offers_for(session=session, cart=cart)  # remembered from the totals just computed
-    if not offers.adjustments:
-        return
+    if not offers.adjustments and not offers.notes:
+        return  # no discount and no coupon left out: nothing to claim or refuse
+    # With no adjustment but a note, an entered coupon was left out (its last use went to another checkout a
+    # moment ago): ``promotions_service.hold`` refuses it under the promotion's lock instead of charging full price.
     chosen = loyalty_service.cart_member(session=session, cart_id=cart.id)
     member = customer_id or (chosen.customer_id if chosen else None)
     channel = channels_service.get_channel(session=session, channel_id=cart.channel_id)
