@@ -57,7 +57,7 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
-def _shell(request: Request, session: Session, template: str, context: dict[str, Any], *,
+def account_shell(request: Request, session: Session, template: str, context: dict[str, Any], *,
            customer: CustomerAccount | None = None, status: int = 200) -> Response:
     locale = locale_for(request, customer.locale if customer else None)
     form = template.endswith(("signin.html", "signup.html", "reset.html"))
@@ -91,7 +91,7 @@ def _open(request: Request, session: Session, settings: Any, account: CustomerAc
 def signin_page(request: Request, db: DatabaseDep) -> Response:
     """The shopper's sign-in form."""
     with db.transaction(read_only=True) as session:
-        return _shell(request, session, "storefront/signin.html", {"next": request.query_params.get("next", "")})
+        return account_shell(request, session, "storefront/signin.html", {"next": request.query_params.get("next", "")})
 
 
 @router.post("/account/signin", dependencies=[CsrfChecked])
@@ -106,7 +106,7 @@ def signin(request: Request, db: DatabaseDep, settings: SettingsDep, email: Anno
         if result.account is not None:
             return _open(request, session, settings, cast("CustomerAccount", result.account), _safe_next(next))
     with db.transaction(read_only=True) as session:
-        return _shell(request, session, "storefront/signin.html",
+        return account_shell(request, session, "storefront/signin.html",
                       {"message": _message(result.error), "email": email, "next": next},
                       status=result.error.status if result.error else 401)
 
@@ -115,7 +115,7 @@ def signin(request: Request, db: DatabaseDep, settings: SettingsDep, email: Anno
 def signup_page(request: Request, db: DatabaseDep) -> Response:
     """The form to create a shopper account."""
     with db.transaction(read_only=True) as session:
-        return _shell(request, session, "storefront/signup.html", {})
+        return account_shell(request, session, "storefront/signup.html", {})
 
 
 @router.post("/account/signup", dependencies=[CsrfChecked])
@@ -130,7 +130,7 @@ def signup(request: Request, db: DatabaseDep, settings: SettingsDep, email: Anno
             return _open(request, session, settings, account, "/")
     except DomainError as error:
         with db.transaction(read_only=True) as session:
-            return _shell(request, session, "storefront/signup.html",
+            return account_shell(request, session, "storefront/signup.html",
                           {"message": _message(error), "email": email, "name": name}, status=error.status)
 
 
@@ -138,7 +138,7 @@ def signup(request: Request, db: DatabaseDep, settings: SettingsDep, email: Anno
 def reset_page(request: Request, db: DatabaseDep, token: str | None = None) -> Response:
     """Ask for a reset link, or (with the link's token) choose a new password."""
     with db.transaction(read_only=True) as session:
-        return _shell(request, session, "storefront/reset.html", {"token": (token or "")[:200]})
+        return account_shell(request, session, "storefront/reset.html", {"token": (token or "")[:200]})
 
 
 @router.post("/account/reset", dependencies=[CsrfChecked])
@@ -158,10 +158,10 @@ def reset_submit(request: Request, db: DatabaseDep, email: Annotated[str | None,
     except DomainError as error:
         context, status = {"token": token, "message": _message(error)}, error.status
     with db.transaction(read_only=True) as session:
-        return _shell(request, session, "storefront/reset.html", context, status=status)
+        return account_shell(request, session, "storefront/reset.html", context, status=status)
 
 
-def _signed_in(request: Request, session: Session) -> CustomerAccount | None:
+def signed_in_shopper(request: Request, session: Session) -> CustomerAccount | None:
     return layout.customer_of(request, session)
 
 
@@ -169,7 +169,7 @@ def _signed_in(request: Request, session: Session) -> CustomerAccount | None:
 def account_home(request: Request, db: DatabaseDep) -> Response:
     """The shopper's orders from every channel, newest first, and their language."""
     with db.transaction(read_only=True) as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return RedirectResponse("/account/signin?next=/account", status_code=303)
         locale = locale_for(request, customer.locale)
@@ -181,7 +181,7 @@ def account_home(request: Request, db: DatabaseDep) -> Response:
                    "where": CHANNEL_KINDS.get(o.channel_kind, N_("Online")),
                    "store": places.get(o.location_id) if o.channel_kind in ("store", "franchise") and o.location_id
                    else None, "items": sum(ln.quantity for ln in o.lines)} for o in reversed(page.items)]
-        return _shell(request, session, "storefront/account.html",
+        return account_shell(request, session, "storefront/account.html",
                       {"orders": orders, "languages_form": i18n.LANGUAGE_NAMES,
                        "points": loyalty_service.summary_for(session=session, customer_id=customer.id).available,
                        "notice": N_("Your language is saved.") if request.query_params.get("saved") else None},
@@ -192,7 +192,7 @@ def account_home(request: Request, db: DatabaseDep) -> Response:
 def save_language(request: Request, db: DatabaseDep, locale: Annotated[str, Form(max_length=8)]) -> Response:
     """Keep the shopper's language for pages, e-mails and receipts."""
     with db.transaction() as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return RedirectResponse("/account/signin", status_code=303)
         if locale in i18n.LOCALES:

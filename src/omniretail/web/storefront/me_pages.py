@@ -29,8 +29,8 @@ from omniretail.web.storefront.account_pages import (
     CHANNEL_KINDS,
     EVENT_LABELS,
     STATUS_LABELS,
-    _shell,
-    _signed_in,
+    account_shell,
+    signed_in_shopper,
 )
 from omniretail.web.storefront.checkout_pages import describe_delivery
 from omniretail.web.storefront.views import PageNotFound
@@ -89,12 +89,12 @@ def account_order(order_id: uuid.UUID, request: Request, db: DatabaseDep) -> Res
     """One of the shopper's orders: items, delivery, totals, everything that happened to it, and a form to send
     items back while the return policy allows."""
     with db.transaction(read_only=True) as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in(f"/account/orders/{order_id}")
         order = _own_order(session, customer, order_id)
-        return _shell(request, session, "storefront/order.html", order_context(request, session, customer, order),
-                      customer=customer)
+        return account_shell(request, session, "storefront/order.html",
+                             order_context(request, session, customer, order), customer=customer)
 
 
 @router.post("/account/orders/{order_id}/return", dependencies=[CsrfChecked])
@@ -102,7 +102,7 @@ async def start_return(order_id: uuid.UUID, request: Request, db: DatabaseDep) -
     """Ask to return some items of one of your orders (from any channel, in-store purchases too)."""
     form = await request.form()
     with db.transaction() as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in(f"/account/orders/{order_id}")
         order = _own_order(session, customer, order_id)
@@ -139,7 +139,7 @@ def _order_page(request: Request, session: Session, customer: CustomerAccount, o
                 problem: str | None = None, reasons: list[str] | None = None, status: int = 200) -> Response:
     context = order_context(request, session, customer, order)
     context.update(problem=problem, reasons=reasons or [])
-    return _shell(request, session, "storefront/order.html", context, customer=customer, status=status)
+    return account_shell(request, session, "storefront/order.html", context, customer=customer, status=status)
 
 
 def order_context(request: Request, session: Session, customer: CustomerAccount,
@@ -161,7 +161,7 @@ def order_context(request: Request, session: Session, customer: CustomerAccount,
 def my_returns(request: Request, db: DatabaseDep) -> Response:
     """Your returns, newest first, and where each stands."""
     with db.transaction(read_only=True) as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/returns")
         locale = locale_for(request, customer.locale)
@@ -171,7 +171,7 @@ def my_returns(request: Request, db: DatabaseDep) -> Response:
                  "refund": layout.money(r.refund_minor, r.currency, locale),
                  "items": [(ln.name, ln.quantity) for ln in r.lines]}
                 for r in sorted(page.items, key=lambda r: r.created_at, reverse=True)]
-        return _shell(request, session, "storefront/returns.html",
+        return account_shell(request, session, "storefront/returns.html",
                       {"returns": rows, "started": request.query_params.get("started")}, customer=customer)
 
 
@@ -179,7 +179,7 @@ def my_returns(request: Request, db: DatabaseDep) -> Response:
 def my_points(request: Request, db: DatabaseDep) -> Response:
     """Your tier, points to spend, points on their way, and every change with its reason."""
     with db.transaction(read_only=True) as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/points")
         locale = locale_for(request, customer.locale)
@@ -190,7 +190,7 @@ def my_points(request: Request, db: DatabaseDep) -> Response:
                    for e in loyalty_service.history(session=session, customer_id=customer.id, limit=200)]
         channel = views.web_channel(session)
         currency = channel.currency if channel else "EUR"
-        return _shell(request, session, "storefront/points.html",
+        return account_shell(request, session, "storefront/points.html",
                       {"summary": summary, "entries": entries,
                        "worth": layout.money(summary.available * summary.point_value_minor, currency, locale)},
                       customer=customer)
@@ -205,7 +205,7 @@ def _details_page(request: Request, session: Session, customer: CustomerAccount,
                   typed: dict[str, str] | None = None, status: int = 200) -> Response:
     profile = _profile(session, customer)
     consents = customers_service.consents_of(session=session, customer_id=profile.id)
-    return _shell(request, session, "storefront/details.html", {
+    return account_shell(request, session, "storefront/details.html", {
         "addresses": customers_service.addresses_of(session=session, profile_id=profile.id),
         "consents": [{"channel": c, "label": label, "granted": bool(consents.get(c) and consents[c].granted)}
                      for c, label in CONSENT_CHANNELS.items()],
@@ -217,7 +217,7 @@ def _details_page(request: Request, session: Session, customer: CustomerAccount,
 def my_details(request: Request, db: DatabaseDep) -> Response:
     """Your delivery addresses and the messages you agreed to receive."""
     with db.transaction() as session:  # the profile is made on first visit
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/details")
         return _details_page(request, session, customer)
@@ -233,7 +233,7 @@ async def add_address(request: Request, db: DatabaseDep) -> Response:
     form = await request.form()
     typed = {name: str(form.get(name, "")).strip()[:200] for name in ADDRESS_FIELDS}
     with db.transaction() as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/details")
         complete = all(typed[name] for name in ("recipient", "street", "postal_code", "city"))
@@ -257,7 +257,7 @@ async def add_address(request: Request, db: DatabaseDep) -> Response:
 def delete_address(address_id: uuid.UUID, request: Request, db: DatabaseDep) -> Response:
     """Remove one of your addresses."""
     with db.transaction() as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/details")
         try:
@@ -273,7 +273,7 @@ async def save_consents(request: Request, db: DatabaseDep) -> Response:
     """Say yes or no to e-mail, text messages and app notifications; only changes are recorded."""
     form = await request.form()
     with db.transaction() as session:
-        customer = _signed_in(request, session)
+        customer = signed_in_shopper(request, session)
         if customer is None:
             return _redirect_to_sign_in("/account/details")
         profile = _profile(session, customer)
