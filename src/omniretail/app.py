@@ -62,6 +62,7 @@ from omniretail.web.backoffice import pages as backoffice_pages
 from omniretail.web.backoffice import people as backoffice_people
 from omniretail.web.backoffice import queues as backoffice_queues
 from omniretail.web.backoffice import reviews as backoffice_reviews
+from omniretail.web.backoffice import settings as backoffice_settings
 from omniretail.web.backoffice import stockroom as backoffice_stockroom
 from omniretail.web.backoffice import support as backoffice_support
 from omniretail.web.board import pages as board_pages
@@ -216,7 +217,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.include_router(pos_pages.router)
     for router in (backoffice_pages.router, backoffice_catalog.router, backoffice_stockroom.router,
                    backoffice_people.router, backoffice_queues.router, backoffice_support.router,
-                   backoffice_reviews.router, backoffice_notifications.router, chat_pages.router):
+                   backoffice_reviews.router, backoffice_notifications.router, backoffice_settings.router,
+                   chat_pages.router):
         app.include_router(router)
     app.include_router(display_pages.router)
     app.include_router(web_pages.router)
